@@ -1,0 +1,2 @@
+/** DICOMweb: STOW-RS, QIDO-RS, WADO-RS, rendered and thumbnails (being built). */
+package org.vesalius.dicomweb;

@@ -1,0 +1,50 @@
+package org.vesalius.storage.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where object bytes live: a local folder (the embedded default) or an S3 bucket (production).
+ *
+ * <p>Keys are built by the archive from validated UIDs and digests (see {@link BlobKeys}), never
+ * from user input. Every method streams: no implementation holds a whole object in memory.
+ * Implementations are thread-safe; any number of server nodes may share one S3 bucket.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    /**
+     * Writes everything {@code in} yields under {@code key}, replacing any previous object, and
+     * returns only once the object is durable (fsync'd, or acknowledged by S3). A partial write
+     * never becomes visible under {@code key}.
+     *
+     * @param length the number of bytes {@code in} yields, or -1 when not known in advance
+     */
+    void put(String key, InputStream in, long length) throws IOException;
+
+    /** Opens the whole object. @throws BlobNotFoundException when there is none under key. */
+    InputStream open(String key) throws IOException;
+
+    /** Opens {@code length} bytes from {@code offset} (frames and bulk data read only their part). */
+    InputStream openRange(String key, long offset, long length) throws IOException;
+
+    /** The object's size, or empty when there is none under key. */
+    Optional<Long> size(String key) throws IOException;
+
+    /** Removes the object; removing a missing one is not an error. */
+    void delete(String key) throws IOException;
+
+    /** Calls {@code consumer} with every key under {@code prefix} ("" for all), for reconcile. */
+    void forEachKey(String prefix, Consumer<String> consumer) throws IOException;
+
+    /** Throws when the store cannot be read and written right now (for /health). */
+    void checkHealth() throws IOException;
+
+    /** A one-line description for logs, without secrets, e.g. "s3://bucket/prefix". */
+    String describe();
+
+    @Override
+    default void close() throws IOException {
+    }
+}
