@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
@@ -23,7 +25,10 @@ public final class Database implements AutoCloseable {
     private Database(DatabaseSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
         this.dataSource = dataSource;
-        this.dsl = DSL.using(dataSource, settings.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+        // The migrations create unquoted names, which H2 folds to upper case and PostgreSQL to
+        // lower case; the generated classes hold lower-case names, so jOOQ must not quote them.
+        Settings jooqSettings = new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED);
+        this.dsl = DSL.using(dataSource, settings.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2, jooqSettings);
     }
 
     /** Connects, migrates the schema to the newest version, and returns the ready database. */

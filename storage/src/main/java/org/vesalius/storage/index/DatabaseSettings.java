@@ -1,17 +1,29 @@
 package org.vesalius.storage.index;
 
+import java.nio.file.Path;
+
 /**
  * How to reach the index database. H2 (embedded file database, the default) or PostgreSQL,
  * told apart by the JDBC URL.
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, int maxPoolSize) {
 
+    /** Connections per node when nothing else is configured: enough for a few busy associations. */
+    public static final int DEFAULT_POOL_SIZE = 16;
+
     /** The embedded default: an H2 file database in {@code dataDir}. */
-    public static DatabaseSettings embeddedH2(java.nio.file.Path dataDir) {
+    public static DatabaseSettings embeddedH2(Path dataDir) {
         // AUTO_SERVER lets the CLI (reconcile, import) open the database while the server runs.
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("index").toString()
-                + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
-        return new DatabaseSettings(url, "sa", "", 16);
+        // H2 gives up on a row lock after one second by default; concurrent ingests of one study
+        // queue on the same rows for longer than that under load, so wait as long as PostgreSQL would.
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("index")
+                + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+        return new DatabaseSettings(url, "sa", "", DEFAULT_POOL_SIZE);
+    }
+
+    /** A PostgreSQL database shared by any number of server nodes. */
+    public static DatabaseSettings postgres(String jdbcUrl, String user, String password) {
+        return new DatabaseSettings(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
     }
 
     public boolean isPostgres() {
