@@ -11,13 +11,20 @@ import java.util.function.Consumer;
  * <p>Keys are built by the archive from validated UIDs and digests (see {@link BlobKeys}), never
  * from user input. Every method streams: no implementation holds a whole object in memory.
  * Implementations are thread-safe; any number of server nodes may share one S3 bucket.
+ *
+ * <p>A key is a relative, slash-separated path of {@code [A-Za-z0-9._-]} segments, none empty and
+ * none starting with a dot (dot-names are the stores' own: temporary files, health probes). Every
+ * method throws IllegalArgumentException for a key outside these rules, before touching the store.
+ * A local folder cannot hold both {@code a} and {@code a/b}; the archive's keys never do that.
  */
 public interface BlobStore extends AutoCloseable {
 
     /**
      * Writes everything {@code in} yields under {@code key}, replacing any previous object, and
      * returns only once the object is durable (fsync'd, or acknowledged by S3). A partial write
-     * never becomes visible under {@code key}.
+     * never becomes visible under {@code key}: when the write fails, or {@code in} yields another
+     * number of bytes than a known {@code length}, it throws IOException and any previous object
+     * stays as it was. The caller closes {@code in}.
      *
      * @param length the number of bytes {@code in} yields, or -1 when not known in advance
      */
@@ -26,7 +33,13 @@ public interface BlobStore extends AutoCloseable {
     /** Opens the whole object. @throws BlobNotFoundException when there is none under key. */
     InputStream open(String key) throws IOException;
 
-    /** Opens {@code length} bytes from {@code offset} (frames and bulk data read only their part). */
+    /**
+     * Opens {@code length} bytes from {@code offset} (frames and bulk data read only their part).
+     * A range running past the end is cut at the end; one starting at or after the end is empty.
+     *
+     * @throws BlobNotFoundException when there is none under key
+     * @throws IllegalArgumentException when offset or length is negative
+     */
     InputStream openRange(String key, long offset, long length) throws IOException;
 
     /** The object's size, or empty when there is none under key. */
@@ -35,7 +48,10 @@ public interface BlobStore extends AutoCloseable {
     /** Removes the object; removing a missing one is not an error. */
     void delete(String key) throws IOException;
 
-    /** Calls {@code consumer} with every key under {@code prefix} ("" for all), for reconcile. */
+    /**
+     * Calls {@code consumer} with every key starting with {@code prefix} ("" for all), in no
+     * particular order, for reconcile. Objects being written are not listed until complete.
+     */
     void forEachKey(String prefix, Consumer<String> consumer) throws IOException;
 
     /** Throws when the store cannot be read and written right now (for /health). */

@@ -1,0 +1,92 @@
+package org.vesalius.server.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.vesalius.storage.blob.S3Settings;
+import org.vesalius.storage.index.DatabaseSettings;
+
+/**
+ * Resolves the {@link ServerConfig}, highest precedence first: the launcher's flags, VESALIUS_*
+ * environment variables (VESALIUS_HTTP_PORT is vesalius.http.port), the --config file, and the
+ * defaults in conf/application.yaml (packaged in the server jar).
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param flagOverrides config keys set by command-line flags (e.g. "vesalius.http.port" -> "9090")
+     * @param configFile    the --config file, or null
+     * @param environment   the process environment (a parameter so tests can give their own)
+     */
+    public static ServerConfig load(Map<String, String> flagOverrides, Path configFile, Map<String, String> environment) {
+        Config.Builder builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(flagOverrides))
+                .addSource(ConfigSources.create(fromEnvironment(environment)));
+        if (configFile != null) {
+            if (!Files.isReadable(configFile)) {
+                throw new IllegalArgumentException("cannot read the configuration file " + configFile);
+            }
+            builder.addSource(ConfigSources.file(configFile));
+        }
+        builder.addSource(ConfigSources.classpath("application.yaml"));
+        Config root = builder.build().get("vesalius");
+        return toServerConfig(root);
+    }
+
+    /** VESALIUS_BLOB_S3_BUCKET becomes vesalius.blob.s3.bucket; other variables are ignored. */
+    static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> keys = new java.util.HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("VESALIUS_")) {
+                keys.put(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return keys;
+    }
+
+    private static ServerConfig toServerConfig(Config c) {
+        Path dataDir = Path.of(c.get("data.dir").asString().orElse("./data"));
+        String httpHost = c.get("http.host").asString().orElse("127.0.0.1");
+        String dicomHost = c.get("dicom.host").asString().filter(s -> !s.isBlank()).orElse(httpHost);
+        String indexUrl = c.get("index.url").asString().orElse("");
+        DatabaseSettings database = indexUrl.isBlank()
+                ? DatabaseSettings.embeddedH2(dataDir)
+                : new DatabaseSettings(indexUrl, c.get("index.user").asString().orElse(""),
+                        c.get("index.password").asString().orElse(""), c.get("index.pool").asInt().orElse(16));
+        String blobDir = c.get("blob.dir").asString().orElse("");
+        Config s3 = c.get("blob.s3");
+        S3Settings s3Settings = new S3Settings(
+                s3.get("bucket").asString().orElse(""),
+                s3.get("prefix").asString().orElse(""),
+                s3.get("region").asString().orElse("us-east-1"),
+                s3.get("endpoint").asString().orElse(""),
+                s3.get("pathstyle").asBoolean().orElse(false),
+                s3.get("accesskey").asString().orElse(""),
+                s3.get("secretkey").asString().orElse(""),
+                64L << 20,
+                8L << 20);
+        return new ServerConfig(
+                dataDir,
+                httpHost,
+                c.get("http.port").asInt().orElse(8080),
+                dicomHost,
+                c.get("dicom.port").asInt().orElse(11112),
+                c.get("dicom.associations").asInt().orElse(64),
+                c.get("aet").asString().orElse("VESALIUS"),
+                database,
+                ServerConfig.BlobStoreKind.valueOf(c.get("blob.store").asString().orElse("filesystem")
+                        .trim().toUpperCase(java.util.Locale.ROOT)),
+                blobDir.isBlank() ? dataDir.resolve("blobs") : Path.of(blobDir),
+                s3Settings,
+                ServerConfig.ingestSettings(c.get("ingest.duplicates").asString().orElse("replace"),
+                        c.get("ingest.maxbytes").asLong().orElse(8L << 30)),
+                c.get("ingest.subject").asString().orElse("PatientID"),
+                c.get("insecure").asBoolean().orElse(false));
+    }
+}

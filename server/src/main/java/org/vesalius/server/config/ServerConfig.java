@@ -1,0 +1,49 @@
+package org.vesalius.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import org.vesalius.storage.blob.S3Settings;
+import org.vesalius.storage.index.DatabaseSettings;
+import org.vesalius.storage.ingest.DuplicatePolicy;
+import org.vesalius.storage.ingest.IngestSettings;
+
+/**
+ * Everything a server node is configured with, resolved from conf/application.yaml, a --config
+ * file, VESALIUS_* environment variables and the launcher's flags (see {@link ConfigLoader}).
+ */
+public record ServerConfig(
+        Path dataDir,
+        String httpHost,
+        int httpPort,
+        String dicomHost,
+        int dicomPort,
+        int maxAssociations,
+        String aeTitle,
+        DatabaseSettings database,
+        BlobStoreKind blobStore,
+        Path blobDir,
+        S3Settings s3,
+        IngestSettings ingest,
+        String subjectAttribute,
+        boolean insecure) {
+
+    public enum BlobStoreKind { FILESYSTEM, S3 }
+
+    /** True when both listeners are bound to loopback addresses only (a laptop, a test). */
+    public boolean loopbackOnly() {
+        return isLoopback(httpHost) && isLoopback(dicomHost);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static IngestSettings ingestSettings(String duplicates, long maxBytes) {
+        return new IngestSettings(DuplicatePolicy.valueOf(duplicates.trim().toUpperCase(java.util.Locale.ROOT)), maxBytes);
+    }
+}

@@ -1,0 +1,294 @@
+package org.vesalius.storage.index;
+
+import static org.vesalius.schema.jooq.Tables.INSTANCE;
+import static org.vesalius.schema.jooq.Tables.PATIENT;
+import static org.vesalius.schema.jooq.Tables.SERIES;
+import static org.vesalius.schema.jooq.Tables.STUDY;
+import static org.vesalius.schema.jooq.Tables.SUBJECT;
+
+import java.lang.System.Logger.Level;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record3;
+import org.jooq.Table;
+import org.jooq.TableField;
+import org.jooq.impl.DSL;
+import org.vesalius.storage.dicom.DicomHeader;
+
+/**
+ * The writes of one {@link InstanceIndex#save} inside its transaction.
+ *
+ * <p>Several nodes and threads save at once, often into the same patient, study and series. Rows
+ * shared between instances are created with insert-if-absent and then read back, so a race to
+ * create one ends with a single row either way. Their attributes are only updated when the new
+ * instance brings different values, so the usual case (the next slice of a known series) takes no
+ * row lock on them and concurrent ingests of one study do not queue behind each other. Rows are
+ * always touched in the same order (patient, study, series, subject, instance) so that two
+ * transactions cannot deadlock on them.
+ */
+final class SaveTransaction {
+    private static final System.Logger LOG = System.getLogger(SaveTransaction.class.getName());
+
+    private final DSLContext tx;
+    private final InstanceEntry entry;
+    private final DicomHeader header;
+    private final OffsetDateTime receivedAt;
+
+    SaveTransaction(DSLContext tx, InstanceEntry entry) {
+        this.tx = tx;
+        this.entry = entry;
+        this.header = entry.header();
+        this.receivedAt = OffsetDateTime.ofInstant(entry.receivedAt(), ZoneOffset.UTC);
+    }
+
+    SaveResult run() {
+        long patientPk = savePatient();
+        long studyPk = saveStudy(patientPk);
+        long seriesPk = saveSeries(studyPk);
+        Long subjectPk = entry.subjectId() == null ? null : saveSubject();
+        return saveInstance(seriesPk, subjectPk);
+    }
+
+    private long savePatient() {
+        DicomHeader.Patient patient = header.patient();
+        // PatientID is type 2: instances without one still group under the patient ''.
+        String patientId = key(PATIENT.PATIENT_ID, Objects.requireNonNullElse(patient.patientId(), ""));
+        String issuer = key(PATIENT.ISSUER_OF_PATIENT_ID, Objects.requireNonNullElse(patient.issuerOfPatientId(), ""));
+        String name = descriptive(PATIENT.PATIENT_NAME, patient.patientName());
+
+        Map<Field<?>, Object> attributes = new LinkedHashMap<>();
+        attributes.put(PATIENT.PATIENT_NAME, name);
+        attributes.put(PATIENT.PATIENT_NAME_UPPER, upper(PATIENT.PATIENT_NAME_UPPER, name));
+        attributes.put(PATIENT.PATIENT_BIRTH_DATE, descriptive(PATIENT.PATIENT_BIRTH_DATE, patient.patientBirthDate()));
+        attributes.put(PATIENT.PATIENT_SEX, descriptive(PATIENT.PATIENT_SEX, patient.patientSex()));
+
+        Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
+        row.put(PATIENT.PATIENT_ID, patientId);
+        row.put(PATIENT.ISSUER_OF_PATIENT_ID, issuer);
+        row.put(PATIENT.CREATED_AT, receivedAt);
+        row.put(PATIENT.UPDATED_AT, receivedAt);
+        boolean created = insertIfAbsent(PATIENT, row, PATIENT.PATIENT_ID, PATIENT.ISSUER_OF_PATIENT_ID);
+
+        long pk = tx.select(PATIENT.PK).from(PATIENT)
+                .where(PATIENT.PATIENT_ID.eq(patientId), PATIENT.ISSUER_OF_PATIENT_ID.eq(issuer))
+                .fetchSingle(PATIENT.PK);
+        if (!created) {
+            refresh(PATIENT, PATIENT.PK, pk, PATIENT.UPDATED_AT, attributes);
+        }
+        return pk;
+    }
+
+    private long saveStudy(long patientPk) {
+        DicomHeader.Study study = header.study();
+        String uid = key(STUDY.STUDY_INSTANCE_UID, study.studyInstanceUid());
+        String referring = descriptive(STUDY.REFERRING_PHYSICIAN_NAME, study.referringPhysicianName());
+
+        Map<Field<?>, Object> attributes = new LinkedHashMap<>();
+        attributes.put(STUDY.STUDY_DATE, descriptive(STUDY.STUDY_DATE, study.studyDate()));
+        attributes.put(STUDY.STUDY_TIME, descriptive(STUDY.STUDY_TIME, study.studyTime()));
+        attributes.put(STUDY.ACCESSION_NUMBER, descriptive(STUDY.ACCESSION_NUMBER, study.accessionNumber()));
+        attributes.put(STUDY.STUDY_ID, descriptive(STUDY.STUDY_ID, study.studyId()));
+        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME, referring);
+        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, upper(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, referring));
+        attributes.put(STUDY.STUDY_DESCRIPTION, descriptive(STUDY.STUDY_DESCRIPTION, study.studyDescription()));
+        attributes.put(STUDY.SPECIFIC_CHARACTER_SET,
+                descriptive(STUDY.SPECIFIC_CHARACTER_SET, header.instance().specificCharacterSet()));
+
+        Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
+        row.put(STUDY.STUDY_INSTANCE_UID, uid);
+        row.put(STUDY.PATIENT_FK, patientPk);
+        row.put(STUDY.CREATED_AT, receivedAt);
+        row.put(STUDY.UPDATED_AT, receivedAt);
+        boolean created = insertIfAbsent(STUDY, row, STUDY.STUDY_INSTANCE_UID);
+
+        var existing = tx.select(STUDY.PK, STUDY.PATIENT_FK).from(STUDY)
+                .where(STUDY.STUDY_INSTANCE_UID.eq(uid))
+                .fetchSingle();
+        if (!created) {
+            if (existing.value2() != patientPk) {
+                // A study belongs to one patient; moving it would silently re-file earlier instances.
+                LOG.log(Level.WARNING, "Instance {0} names another patient than its study {1} "
+                                + "(patient row {2}, the study is filed under patient row {3}); keeping the study where it is",
+                        header.instance().sopInstanceUid(), uid, patientPk, existing.value2());
+            }
+            refresh(STUDY, STUDY.PK, existing.value1(), STUDY.UPDATED_AT, attributes);
+        }
+        return existing.value1();
+    }
+
+    private long saveSeries(long studyPk) {
+        DicomHeader.Series series = header.series();
+        String uid = key(SERIES.SERIES_INSTANCE_UID, series.seriesInstanceUid());
+
+        Map<Field<?>, Object> attributes = new LinkedHashMap<>();
+        attributes.put(SERIES.MODALITY, descriptive(SERIES.MODALITY, series.modality()));
+        attributes.put(SERIES.SERIES_NUMBER, series.seriesNumber());
+        attributes.put(SERIES.SERIES_DESCRIPTION, descriptive(SERIES.SERIES_DESCRIPTION, series.seriesDescription()));
+        attributes.put(SERIES.BODY_PART_EXAMINED, descriptive(SERIES.BODY_PART_EXAMINED, series.bodyPartExamined()));
+        attributes.put(SERIES.SERIES_DATE, descriptive(SERIES.SERIES_DATE, series.seriesDate()));
+        attributes.put(SERIES.SERIES_TIME, descriptive(SERIES.SERIES_TIME, series.seriesTime()));
+        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE,
+                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE, series.performedProcedureStepStartDate()));
+        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME,
+                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME, series.performedProcedureStepStartTime()));
+        attributes.put(SERIES.INSTITUTION_NAME, descriptive(SERIES.INSTITUTION_NAME, series.institutionName()));
+        attributes.put(SERIES.STATION_NAME, descriptive(SERIES.STATION_NAME, series.stationName()));
+
+        Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
+        row.put(SERIES.SERIES_INSTANCE_UID, uid);
+        row.put(SERIES.STUDY_FK, studyPk);
+        row.put(SERIES.CREATED_AT, receivedAt);
+        row.put(SERIES.UPDATED_AT, receivedAt);
+        boolean created = insertIfAbsent(SERIES, row, SERIES.SERIES_INSTANCE_UID);
+
+        var existing = tx.select(SERIES.PK, SERIES.STUDY_FK).from(SERIES)
+                .where(SERIES.SERIES_INSTANCE_UID.eq(uid))
+                .fetchSingle();
+        if (!created) {
+            if (existing.value2() != studyPk) {
+                LOG.log(Level.WARNING, "Instance {0} names another study than its series {1} "
+                                + "(study row {2}, the series is filed under study row {3}); keeping the series where it is",
+                        header.instance().sopInstanceUid(), uid, studyPk, existing.value2());
+            }
+            refresh(SERIES, SERIES.PK, existing.value1(), SERIES.UPDATED_AT, attributes);
+        }
+        return existing.value1();
+    }
+
+    private long saveSubject() {
+        String subjectId = key(SUBJECT.SUBJECT_ID, entry.subjectId());
+        Map<Field<?>, Object> row = new LinkedHashMap<>();
+        row.put(SUBJECT.SUBJECT_ID, subjectId);
+        row.put(SUBJECT.CREATED_AT, receivedAt);
+        row.put(SUBJECT.CREATED_BY, descriptive(SUBJECT.CREATED_BY, entry.origin().name()));
+        insertIfAbsent(SUBJECT, row, SUBJECT.SUBJECT_ID);
+        return tx.select(SUBJECT.PK).from(SUBJECT).where(SUBJECT.SUBJECT_ID.eq(subjectId)).fetchSingle(SUBJECT.PK);
+    }
+
+    private SaveResult saveInstance(long seriesPk, Long subjectPk) {
+        DicomHeader.Instance instance = header.instance();
+        String sopInstanceUid = key(INSTANCE.SOP_INSTANCE_UID, instance.sopInstanceUid());
+
+        Map<Field<?>, Object> row = new LinkedHashMap<>();
+        row.put(INSTANCE.SERIES_FK, seriesPk);
+        row.put(INSTANCE.SUBJECT_FK, subjectPk);
+        row.put(INSTANCE.SOP_INSTANCE_UID, sopInstanceUid);
+        row.put(INSTANCE.SOP_CLASS_UID, key(INSTANCE.SOP_CLASS_UID, instance.sopClassUid()));
+        row.put(INSTANCE.INSTANCE_NUMBER, instance.instanceNumber());
+        row.put(INSTANCE.TRANSFER_SYNTAX_UID, key(INSTANCE.TRANSFER_SYNTAX_UID, instance.transferSyntaxUid()));
+        row.put(INSTANCE.NUMBER_OF_FRAMES, instance.numberOfFrames());
+        row.put(INSTANCE.ROWS_COUNT, instance.rows());
+        row.put(INSTANCE.COLUMNS_COUNT, instance.columns());
+        row.put(INSTANCE.BITS_ALLOCATED, instance.bitsAllocated());
+        row.put(INSTANCE.CONTENT_DATE, descriptive(INSTANCE.CONTENT_DATE, instance.contentDate()));
+        row.put(INSTANCE.CONTENT_TIME, descriptive(INSTANCE.CONTENT_TIME, instance.contentTime()));
+        row.put(INSTANCE.SPECIFIC_CHARACTER_SET,
+                descriptive(INSTANCE.SPECIFIC_CHARACTER_SET, instance.specificCharacterSet()));
+        row.put(INSTANCE.SIZE_BYTES, entry.sizeBytes());
+        row.put(INSTANCE.DIGEST_SHA256, key(INSTANCE.DIGEST_SHA256, entry.sha256Hex()));
+        row.put(INSTANCE.BLOB_KEY, key(INSTANCE.BLOB_KEY, entry.blobKey()));
+        row.put(INSTANCE.RECEIVED_AT, receivedAt);
+        row.put(INSTANCE.SOURCE_KIND, entry.origin().kind().name());
+        row.put(INSTANCE.SOURCE_NAME, descriptive(INSTANCE.SOURCE_NAME, entry.origin().name()));
+        row.put(INSTANCE.SOURCE_ADDRESS, descriptive(INSTANCE.SOURCE_ADDRESS, entry.origin().address()));
+
+        // The lock makes two replacements of one instance take turns, so each sees the blob key
+        // the other left and no replaced blob is forgotten.
+        Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
+                .from(INSTANCE)
+                .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
+                .forUpdate()
+                .fetchOne();
+        if (existing == null) {
+            // A plain insert: when another transaction inserts the same new instance first, this
+            // fails with a unique violation and InstanceIndex runs the save again as a replacement.
+            tx.insertInto(INSTANCE).set(row).execute();
+            return new SaveResult(false, Optional.empty());
+        }
+        tx.update(INSTANCE).set(row).where(INSTANCE.PK.eq(existing.value1())).execute();
+        if (existing.value2() != seriesPk) {
+            EmptyParents.remove(tx, existing.value2());
+        }
+        String previousBlobKey = existing.value3();
+        return new SaveResult(true,
+                previousBlobKey.equals(entry.blobKey()) ? Optional.empty() : Optional.of(previousBlobKey));
+    }
+
+    /** Inserts the row unless one with the same unique key exists; true when inserted. */
+    private <R extends Record> boolean insertIfAbsent(Table<R> table, Map<Field<?>, Object> row,
+                                                      TableField<R, ?>... uniqueKey) {
+        return tx.insertInto(table).set(row).onConflict(uniqueKey).doNothing().execute() == 1;
+    }
+
+    /**
+     * Writes the attribute values this (newer) instance carries into an existing row. Absent values
+     * never erase stored ones, an older instance arriving late does not undo a newer one, and a
+     * row whose values are already the same is not touched (nor locked).
+     */
+    private <R extends Record> void refresh(Table<R> table, TableField<R, Long> pk, long pkValue,
+                                            TableField<R, OffsetDateTime> updatedAt,
+                                            Map<Field<?>, Object> attributes) {
+        Map<Field<?>, Object> present = new LinkedHashMap<>();
+        List<Condition> differences = new ArrayList<>();
+        attributes.forEach((field, value) -> {
+            if (value != null) {
+                present.put(field, value);
+                differences.add(differsFrom(field, value));
+            }
+        });
+        if (present.isEmpty()) {
+            return;
+        }
+        tx.update(table)
+                .set(present)
+                .set(updatedAt, receivedAt)
+                .where(pk.eq(pkValue), updatedAt.le(receivedAt), DSL.or(differences))
+                .execute();
+    }
+
+    private static <T> Condition differsFrom(Field<T> field, Object value) {
+        return field.isDistinctFrom(field.getDataType().convert(value));
+    }
+
+    /** A value that identifies a row: never shortened, refused when longer than its column. */
+    private static String key(TableField<?, String> column, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(column.getName() + " is missing");
+        }
+        int max = column.getDataType().length();
+        if (value.length() > max) {
+            throw new IllegalArgumentException(column.getName() + " is longer than " + max + " characters");
+        }
+        return value;
+    }
+
+    /**
+     * A descriptive value, shortened to its column: real-world data often exceeds the DICOM maximum
+     * lengths, and that must not make an otherwise good instance fail to store.
+     */
+    private static String descriptive(TableField<?, String> column, String value) {
+        int max = column.getDataType().length();
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+        return value.substring(0, end);
+    }
+
+    /** The upper-cased copy of a PN value that case-insensitive matching compares against. */
+    private static String upper(TableField<?, String> column, String personName) {
+        // Upper-casing may lengthen a name (ß becomes SS), hence shortened again.
+        return personName == null ? null : descriptive(column, personName.toUpperCase(Locale.ROOT));
+    }
+}
