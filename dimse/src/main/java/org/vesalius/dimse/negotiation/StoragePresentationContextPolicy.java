@@ -1,0 +1,77 @@
+package org.vesalius.dimse.negotiation;
+
+import com.pixelmed.network.PresentationContext;
+import com.pixelmed.network.PresentationContextSelectionPolicy;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Accepts every proposed storage (and verification) presentation context in the first transfer
+ * syntax of the proposal we know, so a compressed object is received as it was compressed and
+ * stored bit-exact; refuses the rest with the standard reasons.
+ *
+ * <p>Why: PixelMed's own policies accept only uncompressed syntaxes
+ * ({@code UnencapsulatedExplicit...}) or only syntaxes it "recognizes" ({@code AnyExplicit...},
+ * no HEVC/HTJ2K/...), and they prefer explicit VR over the sender's order.
+ *
+ * <p>One instance per association: it remembers what it accepted, because PixelMed's
+ * {@code Association.getTransferSyntaxForPresentationContextID} also answers for contexts it
+ * refused (it returns their first proposed syntax), so a misbehaving peer could otherwise send on a
+ * refused context.
+ */
+public final class StoragePresentationContextPolicy implements PresentationContextSelectionPolicy {
+    // PS3.8 Table 9-18 result/reason values.
+    private static final byte ACCEPTANCE = 0;
+    private static final byte ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;
+    private static final byte TRANSFER_SYNTAXES_NOT_SUPPORTED = 4;
+
+    private final Map<Byte, AcceptedContext> accepted = new ConcurrentHashMap<>();
+
+    @Override
+    public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber) {
+        for (Object item : contexts) {
+            select((PresentationContext) item);
+        }
+        return contexts;
+    }
+
+    @Override
+    public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber, int debugLevel) {
+        return applyPresentationContextSelectionPolicy(contexts, associationNumber);
+    }
+
+    private void select(PresentationContext context) {
+        String abstractSyntax = context.getAbstractSyntaxUID() == null ? null : context.getAbstractSyntaxUID().trim();
+        if (!StorageSopClasses.isAccepted(abstractSyntax)) {
+            context.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
+            return;
+        }
+        Optional<String> chosen = firstAccepted(context.getTransferSyntaxUIDs());
+        // PixelMed answers with the first transfer syntax left in the context, so keep only ours.
+        context.newTransferSyntaxUIDs();
+        if (chosen.isEmpty()) {
+            context.setResultReason(TRANSFER_SYNTAXES_NOT_SUPPORTED);
+            return;
+        }
+        context.addTransferSyntaxUID(chosen.get());
+        context.setResultReason(ACCEPTANCE);
+        accepted.put(context.getIdentifier(), new AcceptedContext(context.getIdentifier(), abstractSyntax, chosen.get()));
+    }
+
+    private static Optional<String> firstAccepted(List<?> proposed) {
+        for (Object uid : proposed) {
+            if (uid != null && TransferSyntaxes.isAccepted(uid.toString().trim())) {
+                return Optional.of(uid.toString().trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The context accepted under this ID, or empty when none was (refused or never proposed). */
+    public Optional<AcceptedContext> accepted(byte presentationContextId) {
+        return Optional.ofNullable(accepted.get(presentationContextId));
+    }
+}
