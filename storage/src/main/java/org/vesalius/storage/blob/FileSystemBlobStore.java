@@ -15,7 +15,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -42,7 +41,7 @@ import java.util.function.Consumer;
 public final class FileSystemBlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger(FileSystemBlobStore.class.getName());
 
-    static final String TEMP_PREFIX = ".tmp-";
+    private static final String TEMP_PREFIX = ".tmp-";
     private static final String HEALTH_FOLDER = ".health";
     /** Enough to outlast any realistic burst of concurrent deletes emptying the folder being written to. */
     private static final int FOLDER_ATTEMPTS = 10;
@@ -53,10 +52,6 @@ public final class FileSystemBlobStore implements BlobStore {
         this.root = Files.createDirectories(root.toAbsolutePath().normalize());
     }
 
-    public Path root() {
-        return root;
-    }
-
     @Override
     public void put(String key, InputStream in, long length) throws IOException {
         Path target = pathOf(key);
@@ -65,11 +60,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public InputStream open(String key) throws IOException {
-        try {
-            return Files.newInputStream(pathOf(key));
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            throw new BlobNotFoundException(key);
-        }
+        return Channels.newInputStream(openChannel(key));
     }
 
     @Override
@@ -77,12 +68,7 @@ public final class FileSystemBlobStore implements BlobStore {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative range: offset " + offset + ", length " + length);
         }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(pathOf(key), StandardOpenOption.READ);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            throw new BlobNotFoundException(key);
-        }
+        FileChannel channel = openChannel(key);
         try {
             channel.position(offset);
         } catch (IOException | RuntimeException e) {
@@ -93,14 +79,24 @@ public final class FileSystemBlobStore implements BlobStore {
         return new RangeInputStream(Channels.newInputStream(channel), length);
     }
 
+    private FileChannel openChannel(String key) throws IOException {
+        Path path = pathOf(key);
+        // A folder (key "a" when "a/b" exists) is no object, though the platform might open it.
+        if (!Files.isRegularFile(path)) {
+            throw new BlobNotFoundException(key);
+        }
+        try {
+            return FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new BlobNotFoundException(key);
+        }
+    }
+
     @Override
     public Optional<Long> size(String key) throws IOException {
         Path path = pathOf(key);
         try {
-            if (!Files.isRegularFile(path)) {
-                return Optional.empty();
-            }
-            return Optional.of(Files.size(path));
+            return Files.isRegularFile(path) ? Optional.of(Files.size(path)) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -109,12 +105,11 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public void delete(String key) throws IOException {
         Path path = pathOf(key);
-        try {
+        // Only objects: "a/b" when "a" is a file, or "a" when it is a folder, names none.
+        if (Files.isRegularFile(path)) {
             Files.deleteIfExists(path);
-        } catch (NotDirectoryException e) {
-            return;
+            pruneEmptyFolders(path.getParent());
         }
-        pruneEmptyFolders(path.getParent());
     }
 
     @Override
@@ -162,14 +157,13 @@ public final class FileSystemBlobStore implements BlobStore {
         }
         byte[] probe = ("health probe " + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII);
         Path file = root.resolve(HEALTH_FOLDER).resolve("probe-" + UUID.randomUUID());
+        writeAtomically(file, new ByteArrayInputStream(probe));
         try {
-            writeAtomically(file, new ByteArrayInputStream(probe));
-            byte[] read = Files.readAllBytes(file);
-            if (!Arrays.equals(probe, read)) {
+            if (!Arrays.equals(probe, Files.readAllBytes(file))) {
                 throw new IOException("blob folder " + root + " returned other bytes than written");
             }
         } finally {
-            Files.deleteIfExists(file);
+            Files.delete(file);
         }
     }
 
@@ -224,10 +218,16 @@ public final class FileSystemBlobStore implements BlobStore {
                     syncFolder(parent);
                 }
             }
-        } finally {
+        } catch (IOException | RuntimeException e) {
             if (temp != null) {
-                Files.deleteIfExists(temp);
+                try {
+                    Files.deleteIfExists(temp);
+                    pruneEmptyFolders(folder);
+                } catch (IOException cleanupFailure) {
+                    e.addSuppressed(cleanupFailure);
+                }
             }
+            throw e;
         }
     }
 
@@ -244,7 +244,10 @@ public final class FileSystemBlobStore implements BlobStore {
                 Files.createDirectory(current);
                 created = true;
             } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(current)) {
+                // One look only: a concurrent delete may prune the folder and a concurrent write
+                // create it again between two. When pruned, this throws NoSuchFileException and
+                // the caller retries.
+                if (!Files.readAttributes(current, BasicFileAttributes.class).isDirectory()) {
                     throw new IOException("cannot store under " + folder + ": " + current + " is a file", e);
                 }
             }

@@ -18,6 +18,12 @@ import org.jooq.impl.DSL;
  * PostgreSQL database; Flyway serialises their migrations with its own lock.
  */
 public final class Database implements AutoCloseable {
+    static {
+        // jOOQ prints a banner and a "tip of the day" into the log at first use; keep the log for our events.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final DatabaseSettings settings;

@@ -13,11 +13,13 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, int
 
     /** The embedded default: an H2 file database in {@code dataDir}. */
     public static DatabaseSettings embeddedH2(Path dataDir) {
-        // AUTO_SERVER lets the CLI (reconcile, import) open the database while the server runs.
+        // AUTO_SERVER lets the CLI (reconcile, import) open the database while the server runs
+        // (H2 refuses it together with DB_CLOSE_ON_EXIT=FALSE, so H2 closes the database at JVM exit
+        // itself; a save caught by that fails and is not acknowledged).
         // H2 gives up on a row lock after one second by default; concurrent ingests of one study
-        // queue on the same rows for longer than that under load, so wait as long as PostgreSQL would.
+        // may queue on the same rows for longer than that under load.
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("index")
-                + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+                + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
         return new DatabaseSettings(url, "sa", "", DEFAULT_POOL_SIZE);
     }
 

@@ -42,12 +42,19 @@ public final class InstanceIndex {
     private static final int MAX_ATTEMPTS = 3;
 
     /** Rows per query in {@link #forEachInstance}: bounds memory whatever the archive's size. */
-    private static final int PAGE_SIZE = 500;
+    private static final int DEFAULT_PAGE_SIZE = 500;
 
     private final Database database;
+    private final int pageSize;
 
     public InstanceIndex(Database database) {
+        this(database, DEFAULT_PAGE_SIZE);
+    }
+
+    /** With another page size for {@link #forEachInstance}, so tests cross pages with few rows. */
+    InstanceIndex(Database database, int pageSize) {
         this.database = database;
+        this.pageSize = pageSize;
     }
 
     /** The instance with this SOP Instance UID, if indexed. */
@@ -110,12 +117,12 @@ public final class InstanceIndex {
             Result<Record> page = selectIndexed(database.dsl())
                     .where(INSTANCE.PK.gt(after))
                     .orderBy(INSTANCE.PK)
-                    .limit(PAGE_SIZE)
+                    .limit(pageSize)
                     .fetch();
             for (Record row : page) {
                 consumer.accept(toIndexed(row));
             }
-            if (page.size() < PAGE_SIZE) {
+            if (page.size() < pageSize) {
                 return;
             }
             after = page.getLast().get(INSTANCE.PK);

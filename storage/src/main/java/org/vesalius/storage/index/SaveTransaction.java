@@ -23,7 +23,11 @@ import org.jooq.Record;
 import org.jooq.Record3;
 import org.jooq.Table;
 import org.jooq.TableField;
+import org.jooq.TableRecord;
 import org.jooq.impl.DSL;
+import org.vesalius.schema.jooq.tables.records.PatientRecord;
+import org.vesalius.schema.jooq.tables.records.SeriesRecord;
+import org.vesalius.schema.jooq.tables.records.StudyRecord;
 import org.vesalius.storage.dicom.DicomHeader;
 
 /**
@@ -78,15 +82,11 @@ final class SaveTransaction {
         row.put(PATIENT.ISSUER_OF_PATIENT_ID, issuer);
         row.put(PATIENT.CREATED_AT, receivedAt);
         row.put(PATIENT.UPDATED_AT, receivedAt);
-        boolean created = insertIfAbsent(PATIENT, row, PATIENT.PATIENT_ID, PATIENT.ISSUER_OF_PATIENT_ID);
-
-        long pk = tx.select(PATIENT.PK).from(PATIENT)
-                .where(PATIENT.PATIENT_ID.eq(patientId), PATIENT.ISSUER_OF_PATIENT_ID.eq(issuer))
-                .fetchSingle(PATIENT.PK);
-        if (!created) {
-            refresh(PATIENT, PATIENT.PK, pk, PATIENT.UPDATED_AT, attributes);
-        }
-        return pk;
+        PatientRecord patientRow = findOrInsert(PATIENT, row,
+                PATIENT.PATIENT_ID.eq(patientId).and(PATIENT.ISSUER_OF_PATIENT_ID.eq(issuer)),
+                PATIENT.PATIENT_ID, PATIENT.ISSUER_OF_PATIENT_ID);
+        refresh(patientRow, PATIENT.PK, PATIENT.UPDATED_AT, attributes);
+        return patientRow.getPk();
     }
 
     private long saveStudy(long patientPk) {
@@ -110,21 +110,15 @@ final class SaveTransaction {
         row.put(STUDY.PATIENT_FK, patientPk);
         row.put(STUDY.CREATED_AT, receivedAt);
         row.put(STUDY.UPDATED_AT, receivedAt);
-        boolean created = insertIfAbsent(STUDY, row, STUDY.STUDY_INSTANCE_UID);
-
-        var existing = tx.select(STUDY.PK, STUDY.PATIENT_FK).from(STUDY)
-                .where(STUDY.STUDY_INSTANCE_UID.eq(uid))
-                .fetchSingle();
-        if (!created) {
-            if (existing.value2() != patientPk) {
-                // A study belongs to one patient; moving it would silently re-file earlier instances.
-                LOG.log(Level.WARNING, "Instance {0} names another patient than its study {1} "
-                                + "(patient row {2}, the study is filed under patient row {3}); keeping the study where it is",
-                        header.instance().sopInstanceUid(), uid, patientPk, existing.value2());
-            }
-            refresh(STUDY, STUDY.PK, existing.value1(), STUDY.UPDATED_AT, attributes);
+        StudyRecord studyRow = findOrInsert(STUDY, row, STUDY.STUDY_INSTANCE_UID.eq(uid), STUDY.STUDY_INSTANCE_UID);
+        if (studyRow.getPatientFk() != patientPk) {
+            // A study belongs to one patient; moving it would silently re-file earlier instances.
+            LOG.log(Level.WARNING, "Instance {0} names another patient than its study {1} "
+                            + "(patient row {2}, the study is filed under patient row {3}); keeping the study where it is",
+                    header.instance().sopInstanceUid(), uid, patientPk, studyRow.getPatientFk());
         }
-        return existing.value1();
+        refresh(studyRow, STUDY.PK, STUDY.UPDATED_AT, attributes);
+        return studyRow.getPk();
     }
 
     private long saveSeries(long studyPk) {
@@ -150,20 +144,14 @@ final class SaveTransaction {
         row.put(SERIES.STUDY_FK, studyPk);
         row.put(SERIES.CREATED_AT, receivedAt);
         row.put(SERIES.UPDATED_AT, receivedAt);
-        boolean created = insertIfAbsent(SERIES, row, SERIES.SERIES_INSTANCE_UID);
-
-        var existing = tx.select(SERIES.PK, SERIES.STUDY_FK).from(SERIES)
-                .where(SERIES.SERIES_INSTANCE_UID.eq(uid))
-                .fetchSingle();
-        if (!created) {
-            if (existing.value2() != studyPk) {
-                LOG.log(Level.WARNING, "Instance {0} names another study than its series {1} "
-                                + "(study row {2}, the series is filed under study row {3}); keeping the series where it is",
-                        header.instance().sopInstanceUid(), uid, studyPk, existing.value2());
-            }
-            refresh(SERIES, SERIES.PK, existing.value1(), SERIES.UPDATED_AT, attributes);
+        SeriesRecord seriesRow = findOrInsert(SERIES, row, SERIES.SERIES_INSTANCE_UID.eq(uid), SERIES.SERIES_INSTANCE_UID);
+        if (seriesRow.getStudyFk() != studyPk) {
+            LOG.log(Level.WARNING, "Instance {0} names another study than its series {1} "
+                            + "(study row {2}, the series is filed under study row {3}); keeping the series where it is",
+                    header.instance().sopInstanceUid(), uid, studyPk, seriesRow.getStudyFk());
         }
-        return existing.value1();
+        refresh(seriesRow, SERIES.PK, SERIES.UPDATED_AT, attributes);
+        return seriesRow.getPk();
     }
 
     private long saveSubject() {
@@ -172,8 +160,7 @@ final class SaveTransaction {
         row.put(SUBJECT.SUBJECT_ID, subjectId);
         row.put(SUBJECT.CREATED_AT, receivedAt);
         row.put(SUBJECT.CREATED_BY, descriptive(SUBJECT.CREATED_BY, entry.origin().name()));
-        insertIfAbsent(SUBJECT, row, SUBJECT.SUBJECT_ID);
-        return tx.select(SUBJECT.PK).from(SUBJECT).where(SUBJECT.SUBJECT_ID.eq(subjectId)).fetchSingle(SUBJECT.PK);
+        return findOrInsert(SUBJECT, row, SUBJECT.SUBJECT_ID.eq(subjectId), SUBJECT.SUBJECT_ID).getPk();
     }
 
     private SaveResult saveInstance(long seriesPk, Long subjectPk) {
@@ -225,35 +212,48 @@ final class SaveTransaction {
                 previousBlobKey.equals(entry.blobKey()) ? Optional.empty() : Optional.of(previousBlobKey));
     }
 
-    /** Inserts the row unless one with the same unique key exists; true when inserted. */
-    private <R extends Record> boolean insertIfAbsent(Table<R> table, Map<Field<?>, Object> row,
-                                                      TableField<R, ?>... uniqueKey) {
-        return tx.insertInto(table).set(row).onConflict(uniqueKey).doNothing().execute() == 1;
+    /**
+     * The row matching {@code identity}, inserted from {@code row} first when there is none. When
+     * another transaction inserts the same row at the same moment, the insert does nothing and
+     * the winner's row is returned.
+     */
+    @SafeVarargs
+    private <R extends Record> R findOrInsert(Table<R> table, Map<Field<?>, Object> row, Condition identity,
+                                              TableField<R, ?>... uniqueKey) {
+        R existing = tx.selectFrom(table).where(identity).fetchOne();
+        if (existing != null) {
+            return existing;
+        }
+        tx.insertInto(table).set(row).onConflict(uniqueKey).doNothing().execute();
+        return tx.selectFrom(table).where(identity).fetchSingle();
     }
 
     /**
-     * Writes the attribute values this (newer) instance carries into an existing row. Absent values
-     * never erase stored ones, an older instance arriving late does not undo a newer one, and a
-     * row whose values are already the same is not touched (nor locked).
+     * Writes the attribute values this instance carries into its stored row, when they differ.
+     * Absent values never erase stored ones, and an instance received before the row's last
+     * change does not undo it. The update repeats both checks in SQL because another transaction
+     * may have changed the row since it was read; an unchanged row is not written (nor locked).
      */
-    private <R extends Record> void refresh(Table<R> table, TableField<R, Long> pk, long pkValue,
-                                            TableField<R, OffsetDateTime> updatedAt,
+    private <R extends TableRecord<R>> void refresh(R stored, TableField<R, Long> pk, TableField<R, OffsetDateTime> updatedAt,
                                             Map<Field<?>, Object> attributes) {
-        Map<Field<?>, Object> present = new LinkedHashMap<>();
+        if (stored.get(updatedAt).isAfter(receivedAt)) {
+            return;
+        }
+        Map<Field<?>, Object> changed = new LinkedHashMap<>();
         List<Condition> differences = new ArrayList<>();
         attributes.forEach((field, value) -> {
-            if (value != null) {
-                present.put(field, value);
+            if (value != null && !value.equals(stored.get(field))) {
+                changed.put(field, value);
                 differences.add(differsFrom(field, value));
             }
         });
-        if (present.isEmpty()) {
+        if (changed.isEmpty()) {
             return;
         }
-        tx.update(table)
-                .set(present)
+        tx.update(stored.getTable())
+                .set(changed)
                 .set(updatedAt, receivedAt)
-                .where(pk.eq(pkValue), updatedAt.le(receivedAt), DSL.or(differences))
+                .where(pk.eq(stored.get(pk)), updatedAt.le(receivedAt), DSL.or(differences))
                 .execute();
     }
 

@@ -225,7 +225,7 @@ final class Matching {
 
     private static QueryException returnKeyOnly(Attribute attribute) {
         return new QueryException(attribute.tag(), attribute.describe()
-                + " is computed by the archive and can be returned, not matched");
+                + " can be returned but is not a matching key");
     }
 
     private static String printable(String value) {

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# C-STORE throughput: Vesalius against Orthanc, same instances, same machine, same run.
+# See bench/README.md. Usage:
+#   bench/store-bench.sh [--count N] [--large] [--rounds N] [--only vesalius|orthanc] [--jstack] [--keep]
+#
+# For each instance set and for 1 and 4 parallel associations, each server is started fresh on an
+# empty data folder, sent the whole set with DCMTK storescu, checked to hold every instance, and
+# stopped. Prints instances/s, MB/s (10^6 bytes) and peak RSS per server, and the ratio.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$HERE")"
+WORK="$HERE/work"
+COUNT=2000
+LARGE=false
+ONLY=""
+JSTACK=false
+KEEP=false
+ROUNDS=1
+# The target: the server's heap capped at 512 MB.
+VESALIUS_JAVA_OPTS="${VESALIUS_JAVA_OPTS:--Xmx512m}"
+READY_DEADLINE=120   # seconds a server may take to answer its readiness URL
+STOP_DEADLINE=30     # seconds a server may take to exit after SIGTERM
+
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --count) COUNT=$2; shift ;;
+    --large) LARGE=true ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
+    --jstack) JSTACK=true ;;
+    --keep) KEEP=true ;;
+    -h|--help) usage ;;
+    *) echo "store-bench: unknown option $1" >&2; usage ;;
+  esac
+  shift
+done
+if [ $((COUNT % 4)) -ne 0 ] || [ "$COUNT" -lt 4 ]; then
+  echo "store-bench: --count must be a positive multiple of 4" >&2
+  exit 2
+fi
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- tools ------------------------------------------------------------------------------------
+
+install_missing_tools() {
+  local packages=()
+  command -v storescu >/dev/null && command -v dump2dcm >/dev/null || packages+=(dcmtk)
+  command -v curl >/dev/null || packages+=(curl)
+  if [ "$ONLY" != vesalius ] && ! command -v Orthanc >/dev/null; then packages+=(orthanc); fi
+  [ ${#packages[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  log "installing ${packages[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+  if [[ " ${packages[*]} " == *" orthanc "* ]]; then
+    # The package starts its own service on 4242/8042; this benchmark runs Orthanc itself, and a
+    # second idle Orthanc would only compete for the machine.
+    log "stopping and disabling Debian's orthanc service (this script runs its own Orthanc)"
+    if [ -d /run/systemd/system ]; then
+      $sudo systemctl disable --now orthanc || true
+    else
+      $sudo systemctl disable orthanc 2>/dev/null || true
+      $sudo service orthanc stop 2>/dev/null || true
+    fi
+  fi
+}
+
+# --- helpers ----------------------------------------------------------------------------------
+
+CHOSEN_PORTS=" "
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if [[ "$CHOSEN_PORTS" != *" $port "* ]] && [ -z "$(ss -Hltn "sport = :$port")" ]; then
+      CHOSEN_PORTS+="$port "
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# Polls URL until it answers 2xx, while PID lives, for at most READY_DEADLINE seconds.
+wait_ready() {
+  local url=$1 pid=$2 name=$3 logfile=$4
+  local deadline=$((SECONDS + READY_DEADLINE))
+  until curl -sf -o /dev/null --max-time 2 "$url"; do
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$logfile" >&2; die "$name exited before it was ready (log: $logfile)"; }
+    [ $SECONDS -lt $deadline ] || { tail -30 "$logfile" >&2; die "$name not ready at $url after ${READY_DEADLINE}s"; }
+    sleep 0.2
+  done
+}
+
+SERVER_PID=""
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  local deadline=$((SECONDS + STOP_DEADLINE))
+  while kill -0 "$SERVER_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "server $SERVER_PID did not stop in ${STOP_DEADLINE}s; killing it"
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+peak_rss_mb() { awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+
+set_bytes() { find "$1" -name '*.dcm' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }'; }
+
+# --- the two servers --------------------------------------------------------------------------
+
+ORTHANC_AET=ORTHANC
+start_orthanc() {
+  local dir=$1
+  mkdir -p "$dir"
+  DICOM_PORT=$(free_port)
+  HTTP_PORT=$(free_port)
+  # Durability as Vesalius: fsync every stored file (Orthanc's default since 1.7.4, stated anyway).
+  cat >"$dir/orthanc.json" <<JSON
+{
+  "Name": "bench",
+  "StorageDirectory": "$dir/storage",
+  "IndexDirectory": "$dir/index",
+  "StorageCompression": false,
+  "SyncStorageArea": true,
+  "Plugins": [],
+  "DicomServerEnabled": true,
+  "DicomAet": "$ORTHANC_AET",
+  "DicomPort": $DICOM_PORT,
+  "DicomAlwaysAllowStore": true,
+  "DicomCheckCalledAet": false,
+  "HttpPort": $HTTP_PORT,
+  "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false,
+  "KeepAlive": true,
+  "TcpNoDelay": true,
+  "SaveJobs": false
+}
+JSON
+  # Orthanc's "TcpNoDelay" covers its HTTP server only; its DICOM side is DCMTK, which reads
+  # Nagle's switch from the TCP_NODELAY environment variable.
+  TCP_NODELAY=1 Orthanc --logfile="$dir/orthanc.log" "$dir/orthanc.json" >"$dir/stdout.log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready "http://127.0.0.1:$HTTP_PORT/system" "$SERVER_PID" Orthanc "$dir/orthanc.log"
+}
+count_orthanc() {
+  curl -sf "http://127.0.0.1:$HTTP_PORT/statistics" | grep -o '"CountInstances" *: *[0-9]*' | grep -o '[0-9]*$'
+}
+
+VESALIUS_AET=VESALIUS
+start_vesalius() {
+  local dir=$1
+  mkdir -p "$dir"
+  DICOM_PORT=$(free_port)
+  HTTP_PORT=$(free_port)
+  VESALIUS_DATA="$dir/data"
+  (cd "$REPO" && JAVA_OPTS="$VESALIUS_JAVA_OPTS" exec ./vesalius serve --aet "$VESALIUS_AET" \
+    --dicom-port "$DICOM_PORT" --http-port "$HTTP_PORT" --data-dir "$VESALIUS_DATA") >"$dir/vesalius.log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready "http://127.0.0.1:$HTTP_PORT/health" "$SERVER_PID" Vesalius "$dir/vesalius.log"
+}
+count_vesalius() {
+  # Blobs are kept under blobs/dicom/{study}/{series}/{sop}/{sha256}; dot-files are temporaries.
+  find "$VESALIUS_DATA/blobs/dicom" -type f ! -name '.*' 2>/dev/null | wc -l
+}
+
+# --- sending ----------------------------------------------------------------------------------
+
+# A few thread dumps of the server while it receives, for a rough picture of where time goes.
+sample_jstack() {
+  local pid=$1 out=$2 n=0
+  while kill -0 "$pid" 2>/dev/null && [ $n -lt 10 ]; do
+    sleep 1
+    { echo "=== sample $n $(date +%T.%N)"; jstack "$pid" 2>/dev/null; } >>"$out" || true
+    n=$((n + 1))
+  done
+}
+
+# Sends SET to the running server over ASSOCIATIONS (1 or 4) associations; prints seconds taken.
+send_set() {
+  local set=$1 associations=$2 aet=$3 logdir=$4
+  local folders=("$set") pids=() failed=0 i start end
+  [ "$associations" = 4 ] && folders=("$set/q0" "$set/q1" "$set/q2" "$set/q3")
+  start=$(date +%s.%N)
+  for i in "${!folders[@]}"; do
+    # -R: propose only the presentation contexts the files need; TCP_NODELAY=1: no Nagle delay
+    # on each C-STORE request (else each one waits ~40 ms for the peer's delayed ACK).
+    TCP_NODELAY=1 storescu -R +sd +r +sp '*.dcm' -aet BENCH -aec "$aet" 127.0.0.1 "$DICOM_PORT" "${folders[$i]}" \
+      >"$logdir/storescu-$associations-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { failed=1; log "storescu $i failed: $(tail -3 "$logdir/storescu-$associations-$i.log")"; }
+  done
+  end=$(date +%s.%N)
+  [ $failed = 0 ] || return 1
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
+}
+
+RESULTS=()   # "round|set|associations|server|seconds|inst/s|MB/s|rss"
+
+# One measurement: fresh server, send, verify, record, stop.
+measure() {
+  local round=$1 server=$2 set=$3 associations=$4
+  local name bytes dir seconds held rss aet
+  name=$(basename "$set")
+  dir="$RUN_DIR/$server-$name-$associations"
+  if [ "$server" = orthanc ]; then start_orthanc "$dir"; aet=$ORTHANC_AET; else start_vesalius "$dir"; aet=$VESALIUS_AET; fi
+  log "$server ready (pid $SERVER_PID, DICOM $DICOM_PORT, HTTP $HTTP_PORT); sending $name over $associations association(s)"
+  local sampler=""
+  if $JSTACK && [ "$server" = vesalius ]; then
+    sample_jstack "$SERVER_PID" "$WORK/jstack-$name-$associations.txt" &
+    sampler=$!
+  fi
+  seconds=$(send_set "$set" "$associations" "$aet" "$dir") || die "sending to $server failed (logs in $dir)"
+  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; }
+  if [ "$server" = orthanc ]; then held=$(count_orthanc); else held=$(count_vesalius); fi
+  [ "$held" = "$COUNT" ] || die "$server holds $held instances, expected $COUNT (logs in $dir)"
+  rss=$(peak_rss_mb "$SERVER_PID")
+  bytes=$(set_bytes "$set")
+  RESULTS+=("$round|$name|$associations|$server|$seconds|$(awk -v n="$COUNT" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')|$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')|$rss")
+  log "$server: $COUNT instances in ${seconds}s, holds $held, peak RSS ${rss} MB"
+  stop_server
+}
+
+# --- main -------------------------------------------------------------------------------------
+
+install_missing_tools
+if [ "$ONLY" != orthanc ] && [ ! -f "$REPO/server/target/lib/vesalius-server.jar" ]; then
+  die "Vesalius is not built: run 'make build' first"
+fi
+
+mkdir -p "$WORK"
+RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
+cleanup() {
+  stop_server
+  if $KEEP; then log "kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+SETS=("$WORK/mr256-$COUNT")
+$LARGE && SETS+=("$WORK/ct512-$COUNT")
+for set in "${SETS[@]}"; do
+  if [ "$(cat "$set/.complete" 2>/dev/null)" != "$COUNT" ]; then
+    log "generating $COUNT instances into $set"
+    start=$SECONDS
+    size=256
+    [[ "$set" == */ct512-* ]] && size=512
+    "$HERE/gen-instances.sh" "$COUNT" "$size" "$set"
+    log "generated in $((SECONDS - start))s"
+  fi
+done
+
+SERVERS=(orthanc vesalius)
+[ -z "$ONLY" ] || SERVERS=("$ONLY")
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((round = 1; round <= ROUNDS; round++)); do
+  for set in "${SETS[@]}"; do
+    for associations in 1 4; do
+      for server in "${SERVERS[@]}"; do
+        measure "$round" "$server" "$set" "$associations"
+      done
+    done
+  done
+  # Whoever goes second may find warmer caches: swap the order every round.
+  SERVERS=($(printf '%s\n' "${SERVERS[@]}" | tac))
+done
+
+# The report, in Markdown so that it can go straight into bench/RESULTS.md.
+{
+  echo "Run of $(date '+%Y-%m-%d %H:%M %Z') on $(nproc) cores, $(free -h | awk '/^Mem:/ { print $2 }') RAM," \
+    "$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo
+  echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{ print $2 }'), DCMTK $(storescu --version | head -1 | awk '{ print $3 }' | tr -d v)," \
+    "Vesalius with JAVA_OPTS=$VESALIUS_JAVA_OPTS; $COUNT instances per set; load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| round | set | assoc. | server | seconds | instances/s | MB/s | peak RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for row in "${RESULTS[@]}"; do echo "| ${row//|/ | } |"; done
+  if [ -z "$ONLY" ]; then
+    echo
+    echo "| round | set | assoc. | Vesalius / Orthanc (instances/s) |"
+    echo "|---|---|---|---|"
+    # Rows come in pairs (both servers, same round, set and associations), in either order.
+    for ((i = 0; i + 1 < ${#RESULTS[@]}; i += 2)); do
+      IFS='|' read -r round name assoc first _ first_rate _ _ <<<"${RESULTS[$i]}"
+      IFS='|' read -r _ _ _ _ _ second_rate _ _ <<<"${RESULTS[$((i + 1))]}"
+      if [ "$first" = orthanc ]; then ratio="$second_rate / $first_rate"; else ratio="$first_rate / $second_rate"; fi
+      echo "| $round | $name | $assoc | $(awk "BEGIN { printf \"%.2f\", $ratio }") |"
+    done
+  fi
+} | tee "$WORK/last-result.md"

@@ -1,0 +1,163 @@
+package org.vesalius.dicomweb.wado;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.vesalius.dicomweb.DicomWebSettings;
+import org.vesalius.dicomweb.RequestOrigin;
+import org.vesalius.dicomweb.ResourceUrls;
+import org.vesalius.dicomweb.http.AcceptHeader;
+import org.vesalius.dicomweb.http.DicomWebException;
+import org.vesalius.dicomweb.http.MediaType;
+import org.vesalius.dicomweb.multipart.MultipartWriter;
+import org.vesalius.storage.audit.AuditLog;
+import org.vesalius.storage.blob.BlobNotFoundException;
+import org.vesalius.storage.blob.BlobStore;
+import org.vesalius.storage.dicom.Uids;
+import org.vesalius.storage.index.IndexedInstance;
+import org.vesalius.storage.index.InstanceIndex;
+
+/**
+ * WADO-RS retrieve of whole instances (PS3.18 10.4): a study, a series or one instance as
+ * {@code multipart/related; type="application/dicom"}, each object streamed from the blob store
+ * exactly as stored, one part after another, never held in memory.
+ *
+ * <p>Objects are served in their stored transfer syntax. A client that asks for a specific transfer
+ * syntax gets it only when every object is stored in it; otherwise 406 (transcoding is a later step).
+ */
+public final class WadoRsHandler {
+    private static final System.Logger LOG = System.getLogger(WadoRsHandler.class.getName());
+
+    private final InstanceIndex index;
+    private final InstanceListing listing;
+    private final BlobStore blobStore;
+    private final AuditLog auditLog;
+    private final DicomWebSettings settings;
+
+    public WadoRsHandler(InstanceIndex index, InstanceListing listing, BlobStore blobStore, AuditLog auditLog,
+                         DicomWebSettings settings) {
+        this.index = index;
+        this.listing = listing;
+        this.blobStore = blobStore;
+        this.auditLog = auditLog;
+        this.settings = settings;
+    }
+
+    public void retrieveStudy(ServerRequest request, ServerResponse response) {
+        String study = uid(request, "study", "Study Instance UID");
+        List<IndexedInstance> instances = listing.inStudy(study);
+        if (instances.isEmpty()) {
+            throw DicomWebException.notFound("no study " + study);
+        }
+        send(request, response, instances, "studies/" + study);
+    }
+
+    public void retrieveSeries(ServerRequest request, ServerResponse response) {
+        String study = uid(request, "study", "Study Instance UID");
+        String series = uid(request, "series", "Series Instance UID");
+        List<IndexedInstance> instances = listing.inSeries(study, series);
+        if (instances.isEmpty()) {
+            throw DicomWebException.notFound("no series " + series + " in study " + study);
+        }
+        send(request, response, instances, "studies/" + study + "/series/" + series);
+    }
+
+    public void retrieveInstance(ServerRequest request, ServerResponse response) {
+        String study = uid(request, "study", "Study Instance UID");
+        String series = uid(request, "series", "Series Instance UID");
+        String sop = uid(request, "instance", "SOP Instance UID");
+        IndexedInstance instance = index.findInstance(sop)
+                .filter(found -> found.studyInstanceUid().equals(study) && found.seriesInstanceUid().equals(series))
+                .orElseThrow(() -> DicomWebException.notFound("no instance " + sop + " in series " + series
+                        + " of study " + study));
+        send(request, response, List.of(instance), "studies/" + study + "/series/" + series + "/instances/" + sop);
+    }
+
+    private void send(ServerRequest request, ServerResponse response, List<IndexedInstance> instances, String resource) {
+        negotiate(AcceptHeader.of(request), instances);
+        ResourceUrls urls = ResourceUrls.of(request, settings);
+        // The first object is opened before the status is sent, so a store failure can still be
+        // answered properly; a failure after that can only cut the response short.
+        InputStream first = open(instances.getFirst());
+        String boundary = MultipartWriter.newBoundary();
+        response.status(200);
+        response.header(HeaderNames.CONTENT_TYPE, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        long bytes = 0;
+        try (OutputStream out = response.outputStream()) {
+            MultipartWriter writer = new MultipartWriter(out, boundary);
+            for (int i = 0; i < instances.size(); i++) {
+                IndexedInstance instance = instances.get(i);
+                try (InputStream content = i == 0 ? first : open(instance)) {
+                    writer.writePart(partHeaders(instance, urls), content);
+                }
+                bytes += instance.sizeBytes();
+            }
+            writer.finish();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "WADO-RS " + resource + " to " + RequestOrigin.of(request).address()
+                    + " cut short after " + bytes + " bytes: " + e.getMessage());
+            auditLog.record(RequestOrigin.of(request), "WADO_RS", resource, AuditLog.Outcome.FAILURE, "200",
+                    "cut short after " + bytes + " bytes: " + e.getMessage());
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        auditLog.record(RequestOrigin.of(request), "WADO_RS", resource, AuditLog.Outcome.SUCCESS, "200",
+                instances.size() + " instance(s), " + bytes + " bytes");
+    }
+
+    /**
+     * Checks the client accepts the objects as stored: the one representation on offer is
+     * multipart/related of application/dicom in the stored transfer syntax (or "*" when the
+     * objects are stored in several).
+     */
+    private static void negotiate(AcceptHeader accept, List<IndexedInstance> instances) {
+        Set<String> syntaxes = instances.stream().map(IndexedInstance::transferSyntaxUid).collect(Collectors.toSet());
+        String syntax = syntaxes.size() == 1 ? syntaxes.iterator().next() : "*";
+        MediaType offer = new MediaType("multipart", "related",
+                Map.of("type", "application/dicom", "transfer-syntax", syntax));
+        if (accept.quality(offer) <= 0) {
+            throw DicomWebException.notAcceptable("available: multipart/related; type=\"application/dicom\" in the "
+                    + "stored transfer syntax (" + String.join(", ", syntaxes) + "); transcoding is not supported yet");
+        }
+    }
+
+    private InputStream open(IndexedInstance instance) {
+        try {
+            return blobStore.open(instance.blobKey());
+        } catch (BlobNotFoundException e) {
+            // Invariant 2 broken (the blob was removed behind the archive's back): reconcile repairs it.
+            LOG.log(Level.ERROR, "instance " + instance.sopInstanceUid() + " is indexed but its blob "
+                    + instance.blobKey() + " is missing; run reconcile");
+            throw new DicomWebException(500, "the stored object of instance " + instance.sopInstanceUid() + " is missing");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "blob store unavailable: " + e.getMessage(), e);
+            throw new DicomWebException(503, "the blob store is unavailable, try again later");
+        }
+    }
+
+    private static Map<String, String> partHeaders(IndexedInstance instance, ResourceUrls urls) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/dicom; transfer-syntax=" + instance.transferSyntaxUid());
+        headers.put("Content-Length", String.valueOf(instance.sizeBytes()));
+        headers.put("Content-Location", urls.instance(instance.studyInstanceUid(), instance.seriesInstanceUid(),
+                instance.sopInstanceUid()));
+        return headers;
+    }
+
+    private static String uid(ServerRequest request, String parameter, String what) {
+        String uid = request.path().pathParameters().get(parameter);
+        if (!Uids.isValid(uid)) {
+            throw DicomWebException.badRequest("not a valid " + what + " in the path");
+        }
+        return uid;
+    }
+}

@@ -1,0 +1,205 @@
+package org.vesalius.dimse.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.vesalius.dimse.DimseSettings;
+import org.vesalius.dimse.store.CStoreScp;
+import org.vesalius.storage.ingest.IngestService;
+
+/**
+ * The DICOM listener: accepts associations on the configured address and port and serves C-ECHO
+ * and C-STORE on each, one virtual thread per association, at most
+ * {@link DimseSettings#maxAssociations()} at once (beyond that an association is rejected with
+ * "local limit exceeded", a transient reason the sender retries).
+ *
+ * <p>Why not PixelMed's StorageSOPClassSCPDispatcher: it binds every address, starts an unbounded
+ * platform thread per connection, polls for shutdown every 5 s and cannot answer a failure; see
+ * dimse/PIXELMED.md.
+ */
+public final class DimseServer implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(DimseServer.class.getName());
+    private static final int BACKLOG = 128;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final int REJECT_READ_TIMEOUT_MILLIS = 10_000;
+    /** Spooled files are named so; any left by a crash are removed at start. */
+    private static final String SPOOL_GLOB = "cstore-*.dcm";
+    /**
+     * A-ASSOCIATE-RJ (PS3.8 9.3.4): rejected-transient, service-provider (presentation related),
+     * local-limit-exceeded. Spelled out because PixelMed's AssociateRejectPDU is not public.
+     */
+    private static final byte[] LOCAL_LIMIT_EXCEEDED = {0x03, 0, 0, 0, 0, 4, 0, 2, 3, 2};
+
+    private final DimseSettings settings;
+    private final CStoreScp storeScp;
+    private final Semaphore slots;
+    private final Map<ScpAssociation, Thread> active = new ConcurrentHashMap<>();
+    private final AtomicLong associationCounter = new AtomicLong();
+    private GuardedServerSocket serverSocket;
+    private Thread acceptor;
+    private volatile boolean closing;
+
+    public DimseServer(DimseSettings settings, IngestService ingestService) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.storeScp = new CStoreScp(ingestService);
+        this.slots = new Semaphore(settings.maxAssociations());
+    }
+
+    /** Binds and starts accepting; returns once the port is open. */
+    public synchronized DimseServer start() throws IOException {
+        if (serverSocket != null) {
+            throw new IllegalStateException("already started");
+        }
+        Files.createDirectories(settings.tempFolder());
+        removeLeftoverSpoolFiles();
+        GuardedServerSocket socket = new GuardedServerSocket(settings.maxPduLength());
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), BACKLOG);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        serverSocket = socket;
+        acceptor = Thread.ofPlatform().name("dimse-accept-" + socket.getLocalPort()).daemon(true).start(this::acceptLoop);
+        LOG.log(Level.INFO, "DICOM {0} listening on {1}:{2,number,#} (at most {3} associations)",
+                settings.aeTitle(), settings.bindAddress(), socket.getLocalPort(), settings.maxAssociations());
+        return this;
+    }
+
+    /** The port listened on (the one picked by the system when configured as 0). */
+    public int port() {
+        if (serverSocket == null) {
+            throw new IllegalStateException("not started");
+        }
+        return serverSocket.getLocalPort();
+    }
+
+    public DimseSettings settings() {
+        return settings;
+    }
+
+    /** Associations being served right now. */
+    public int activeAssociations() {
+        return active.size();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            GuardedServerSocket.GuardedSocket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.log(Level.ERROR, "accepting a DICOM connection failed", e);
+                }
+                continue;
+            }
+            if (!slots.tryAcquire()) {
+                Thread.ofVirtual().start(() -> rejectBusy(socket));
+                continue;
+            }
+            Runnable releaseSlot = releaseOnce();
+            socket.onReleaseOrAbort(releaseSlot);
+            ScpAssociation association = new ScpAssociation(socket, settings, storeScp);
+            Thread thread = Thread.ofVirtual().name("dimse-association-" + associationCounter.incrementAndGet())
+                    .unstarted(() -> {
+                        try {
+                            association.run();
+                        } finally {
+                            releaseSlot.run();
+                            active.remove(association);
+                        }
+                    });
+            active.put(association, thread);
+            thread.start();
+        }
+    }
+
+    private Runnable releaseOnce() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+    }
+
+    /** Reads the A-ASSOCIATE-RQ (so the peer sees our answer, not a reset) and rejects it. */
+    private void rejectBusy(Socket socket) {
+        String peer = socket.getInetAddress().getHostAddress();
+        try (socket) {
+            socket.setSoTimeout(REJECT_READ_TIMEOUT_MILLIS);
+            InputStream in = socket.getInputStream();
+            byte[] header = in.readNBytes(6);
+            if (header.length == 6) {
+                long length = ((header[2] & 0xFFL) << 24) | ((header[3] & 0xFFL) << 16) | ((header[4] & 0xFFL) << 8) | (header[5] & 0xFFL);
+                in.skipNBytes(length);
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(LOCAL_LIMIT_EXCEEDED);
+            out.flush();
+            LOG.log(Level.WARNING, "association from {0} rejected: {1} associations already", peer, settings.maxAssociations());
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "rejecting the association from {0} failed: {1}", peer, e.getMessage());
+        }
+    }
+
+    private void removeLeftoverSpoolFiles() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(settings.tempFolder(), SPOOL_GLOB)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
+    /** Stops listening, ends every association (an object being ingested finishes first) and returns. */
+    @Override
+    public synchronized void close() {
+        if (serverSocket == null || closing) {
+            return;
+        }
+        closing = true;
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the DICOM listener", e);
+        }
+        joinQuietly(acceptor, Instant.now().plus(CLOSE_WAIT));
+        active.keySet().forEach(ScpAssociation::stop);
+        Instant deadline = Instant.now().plus(CLOSE_WAIT);
+        for (Thread thread : active.values()) {
+            joinQuietly(thread, deadline);
+        }
+        if (!active.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} associations still ending after the close", active.size());
+        }
+        LOG.log(Level.INFO, "DICOM {0} on port {1,number,#} closed", settings.aeTitle(), serverSocket.getLocalPort());
+    }
+
+    private static void joinQuietly(Thread thread, Instant deadline) {
+        try {
+            long millis = Duration.between(Instant.now(), deadline).toMillis();
+            if (millis > 0) {
+                thread.join(millis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
