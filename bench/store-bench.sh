@@ -173,14 +173,30 @@ count_vesalius() {
 
 # --- sending ----------------------------------------------------------------------------------
 
-# A few thread dumps of the server while it receives, for a rough picture of where time goes.
+# Thread dumps of the server every second while it receives, for a rough picture of where time goes.
 sample_jstack() {
-  local pid=$1 out=$2 n=0
-  while kill -0 "$pid" 2>/dev/null && [ $n -lt 10 ]; do
+  local pid=$1 out=$2 n=0 jcmd dump="$2.part"
+  # The jcmd beside the server's own java (another JDK's cannot attach); Thread.dump_to_file
+  # because jstack leaves out virtual threads, which serve the associations.
+  jcmd="$(dirname "$(readlink "/proc/$pid/exe")")/jcmd"
+  : >"$out"
+  while kill -0 "$pid" 2>/dev/null; do
     sleep 1
-    { echo "=== sample $n $(date +%T.%N)"; jstack "$pid" 2>/dev/null; } >>"$out" || true
+    rm -f "$dump"
+    "$jcmd" "$pid" Thread.dump_to_file -format=text "$dump" >/dev/null 2>&1 || true
+    { echo "=== sample $n $(date +%T.%N)"; cat "$dump" 2>/dev/null; } >>"$out"
     n=$((n + 1))
   done
+  rm -f "$dump"
+}
+
+# Where the association threads were, over all samples: their innermost Vesalius frame and
+# their innermost frame of all, most frequent first.
+summarize_dumps() {
+  echo "samples of the association threads in $1 (count, Vesalius frame <= innermost frame):"
+  awk '/^#[0-9]+ "dimse-association/ { inside = 1; top = ""; ours = ""; next }
+       inside && /^ *at / { if (top == "") top = $2; if (ours == "" && $2 ~ /^org\.vesalius/) ours = $2; next }
+       inside && /^$/ { print ours "  <=  " top; inside = 0 }' "$1" | sort | uniq -c | sort -rn | head -25
 }
 
 # Sends SET to the running server over ASSOCIATIONS (1 or 4) associations; prints seconds taken.
@@ -220,7 +236,11 @@ measure() {
     sampler=$!
   fi
   seconds=$(send_set "$set" "$associations" "$aet" "$dir") || die "sending to $server failed (logs in $dir)"
-  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; }
+  if [ -n "$sampler" ]; then
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    summarize_dumps "$WORK/jstack-$name-$associations.txt" >&2
+  fi
   if [ "$server" = orthanc ]; then held=$(count_orthanc); else held=$(count_vesalius); fi
   [ "$held" = "$COUNT" ] || die "$server holds $held instances, expected $COUNT (logs in $dir)"
   rss=$(peak_rss_mb "$SERVER_PID")

@@ -27,7 +27,7 @@ public record Archive(Database database, BlobStore blobStore, InstanceIndex inde
         }
         BlobStore blobStore = switch (config.blobStore()) {
             case FILESYSTEM -> new FileSystemBlobStore(config.blobDir());
-            case S3 -> new S3BlobStore(config.s3());
+            case S3 -> new S3BlobStore(config.s3().orElseThrow());
         };
         Database database;
         try {

@@ -3,8 +3,10 @@ package org.vesalius.server;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import org.vesalius.dimse.DimseServer;
+import org.vesalius.dicomweb.DicomWebService;
+import org.vesalius.dicomweb.DicomWebSettings;
 import org.vesalius.dimse.DimseSettings;
+import org.vesalius.dimse.server.DimseServer;
 import org.vesalius.server.config.ServerConfig;
 import org.vesalius.server.health.HealthService;
 
@@ -31,12 +33,18 @@ public final class VesaliusNode implements AutoCloseable {
         Archive archive = Archive.open(config);
         DimseServer dimse = null;
         try {
-            dimse = DimseServer.start(new DimseSettings(config.aeTitle(), config.dicomHost(), config.dicomPort(),
-                    config.maxAssociations(), config.dataDir().resolve("tmp")), archive.ingest());
+            dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
+                    .withAeTitle(config.aeTitle())
+                    .withMaxAssociations(config.maxAssociations()), archive.ingest())
+                    .start();
             WebServer web = WebServer.builder()
                     .host(config.httpHost())
                     .port(config.httpPort())
-                    .routing(routing -> routing.register("/health", new HealthService(archive.database(), archive.blobStore())))
+                    .routing(routing -> routing
+                            .register("/health", new HealthService(archive.database(), archive.blobStore()))
+                            .register("/dicomweb", new DicomWebService(archive.ingest(), archive.index(),
+                                    archive.database(), archive.blobStore(), archive.auditLog(),
+                                    new DicomWebSettings(config.tempDir().resolve("dicomweb"), null))))
                     .build()
                     .start();
             LOG.log(Level.INFO, "Vesalius is up: HTTP on " + config.httpHost() + ":" + web.port()

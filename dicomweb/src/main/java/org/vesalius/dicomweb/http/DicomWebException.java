@@ -12,11 +12,6 @@ public final class DicomWebException extends RuntimeException {
         this.status = status;
     }
 
-    public DicomWebException(int status, String reason, Throwable cause) {
-        super(reason, cause);
-        this.status = status;
-    }
-
     public int status() {
         return status;
     }

@@ -25,10 +25,6 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    public static MediaType of(String type, String subtype) {
-        return new MediaType(type, subtype, Map.of());
-    }
-
     /** Parses one media type; throws IllegalArgumentException saying what is wrong. */
     public static MediaType parse(String text) {
         List<String> pieces = split(text, ';');

@@ -40,10 +40,6 @@ public final class DataSet {
         return this;
     }
 
-    public Element get(int tag) {
-        return elements.get(tag);
-    }
-
     public Iterable<Element> elements() {
         return Collections.unmodifiableCollection(elements.values());
     }

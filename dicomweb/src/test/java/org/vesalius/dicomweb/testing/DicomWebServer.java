@@ -30,6 +30,10 @@ public final class DicomWebServer implements AutoCloseable {
     private final WebServer web;
 
     public DicomWebServer(Path root) throws IOException {
+        this(root, IngestSettings.defaults());
+    }
+
+    public DicomWebServer(Path root, IngestSettings ingestSettings) throws IOException {
         Clock clock = Clock.systemUTC();
         blobStore = new FileSystemBlobStore(root.resolve("blobs"));
         database = Database.open(new DatabaseSettings("jdbc:h2:mem:dicomweb-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
@@ -37,7 +41,7 @@ public final class DicomWebServer implements AutoCloseable {
         index = new InstanceIndex(database);
         AuditLog auditLog = new AuditLog(database, clock);
         IngestService ingest = new IngestService(blobStore, index, new DicomHeaderReader("PatientID"),
-                IngestSettings.defaults(), auditLog, clock);
+                ingestSettings, auditLog, clock);
         tempDir = root.resolve("tmp");
         DicomWebService service = new DicomWebService(ingest, index, database, blobStore, auditLog,
                 new DicomWebSettings(tempDir, null));
@@ -59,10 +63,6 @@ public final class DicomWebServer implements AutoCloseable {
 
     public InstanceIndex index() {
         return index;
-    }
-
-    public Database database() {
-        return database;
     }
 
     public Path tempDir() {

@@ -90,10 +90,6 @@ public final class DimseServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    public DimseSettings settings() {
-        return settings;
-    }
-
     /** Associations being served right now. */
     public int activeAssociations() {
         return active.size();

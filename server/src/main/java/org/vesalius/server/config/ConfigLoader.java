@@ -5,6 +5,7 @@ import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 
@@ -60,17 +61,21 @@ public final class ConfigLoader {
                 : new DatabaseSettings(indexUrl, c.get("index.user").asString().orElse(""),
                         c.get("index.password").asString().orElse(""), c.get("index.pool").asInt().orElse(16));
         String blobDir = c.get("blob.dir").asString().orElse("");
+        ServerConfig.BlobStoreKind blobStore = ServerConfig.BlobStoreKind.valueOf(
+                c.get("blob.store").asString().orElse("filesystem").trim().toUpperCase(java.util.Locale.ROOT));
         Config s3 = c.get("blob.s3");
-        S3Settings s3Settings = new S3Settings(
-                s3.get("bucket").asString().orElse(""),
-                s3.get("prefix").asString().orElse(""),
-                s3.get("region").asString().orElse("us-east-1"),
-                s3.get("endpoint").asString().orElse(""),
-                s3.get("pathstyle").asBoolean().orElse(false),
-                s3.get("accesskey").asString().orElse(""),
-                s3.get("secretkey").asString().orElse(""),
-                64L << 20,
-                8L << 20);
+        // S3 settings validate themselves (a bucket is required), so they exist only in S3 mode.
+        Optional<S3Settings> s3Settings = blobStore != ServerConfig.BlobStoreKind.S3 ? Optional.empty()
+                : Optional.of(new S3Settings(
+                        s3.get("bucket").asString().orElse(""),
+                        s3.get("prefix").asString().orElse(""),
+                        s3.get("region").asString().orElse("us-east-1"),
+                        s3.get("endpoint").asString().orElse(""),
+                        s3.get("pathstyle").asBoolean().orElse(false),
+                        s3.get("accesskey").asString().orElse(""),
+                        s3.get("secretkey").asString().orElse(""),
+                        0,
+                        0));
         return new ServerConfig(
                 dataDir,
                 httpHost,
@@ -80,8 +85,7 @@ public final class ConfigLoader {
                 c.get("dicom.associations").asInt().orElse(64),
                 c.get("aet").asString().orElse("VESALIUS"),
                 database,
-                ServerConfig.BlobStoreKind.valueOf(c.get("blob.store").asString().orElse("filesystem")
-                        .trim().toUpperCase(java.util.Locale.ROOT)),
+                blobStore,
                 blobDir.isBlank() ? dataDir.resolve("blobs") : Path.of(blobDir),
                 s3Settings,
                 ServerConfig.ingestSettings(c.get("ingest.duplicates").asString().orElse("replace"),

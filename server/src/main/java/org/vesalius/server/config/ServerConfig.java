@@ -3,6 +3,7 @@ package org.vesalius.server.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 import org.vesalius.storage.ingest.DuplicatePolicy;
@@ -23,12 +24,17 @@ public record ServerConfig(
         DatabaseSettings database,
         BlobStoreKind blobStore,
         Path blobDir,
-        S3Settings s3,
+        Optional<S3Settings> s3,
         IngestSettings ingest,
         String subjectAttribute,
         boolean insecure) {
 
     public enum BlobStoreKind { FILESYSTEM, S3 }
+
+    /** Temp files of this node (received objects before ingest); never anything the archive needs. */
+    public Path tempDir() {
+        return dataDir.resolve("tmp");
+    }
 
     /** True when both listeners are bound to loopback addresses only (a laptop, a test). */
     public boolean loopbackOnly() {

@@ -100,7 +100,8 @@ public final class S3BlobStore implements BlobStore {
             byte[] part = new byte[(int) settings.partSizeBytes()];
             int filled = source.readNBytes(part, 0, part.length);
             if (filled < part.length) {
-                // Unknown length, but it all fit in the first part: one request is cheaper than three.
+                // It all fit in the first part (unknown length, or a threshold below the part size):
+                // one request is cheaper than the three of a multipart upload.
                 s3.putObject(r -> r.bucket(settings.bucket()).key(objectKey), partBody(part, filled));
             } else {
                 putMultipart(objectKey, source, part);

@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.Result;
 import org.jooq.SelectOnConditionStep;
 import org.jooq.exception.DataAccessException;
@@ -28,18 +27,16 @@ public final class InstanceIndex {
     private static final System.Logger LOG = System.getLogger(InstanceIndex.class.getName());
 
     /**
-     * The SQL states of losing a race: another transaction inserted the same unique key (23505) or
-     * removed or added a row a foreign key needs (23503 on PostgreSQL; 23506 for one of the two on
-     * H2), or the database broke a deadlock or serialisation conflict (40001, 40P01).
+     * The SQL states of losing a race that the statements themselves do not absorb: H2 reports an
+     * insert-if-absent that lost to a concurrent insert as a unique violation (23505) where
+     * PostgreSQL waits for the winner, a foreign key may lose its row to a concurrent delete
+     * (23503; 23506 on H2), and a database may break a deadlock or serialisation conflict
+     * (40001, 40P01).
      */
     private static final Set<String> RACE_STATES = Set.of("23505", "23503", "23506", "40001", "40P01");
 
-    /**
-     * A second attempt sees the rows the winner committed. A third covers the rare case of losing
-     * again to yet another writer (H2, unlike PostgreSQL, reports a lost insert-if-absent as a
-     * unique violation instead of waiting for the winner).
-     */
-    private static final int MAX_ATTEMPTS = 3;
+    /** Each attempt sees what the previous winners committed; losing this often means something else is wrong. */
+    private static final int MAX_ATTEMPTS = 5;
 
     /** Rows per query in {@link #forEachInstance}: bounds memory whatever the archive's size. */
     private static final int DEFAULT_PAGE_SIZE = 500;
@@ -84,17 +81,24 @@ public final class InstanceIndex {
     /** Removes the instance row (and series / study / patient rows left empty). True if one was removed. */
     public boolean delete(String sopInstanceUid) {
         return inTransaction("delete " + sopInstanceUid, tx -> {
-            Record2<Long, Long> instance = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK)
-                    .from(INSTANCE)
-                    .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
-                    .forUpdate()
-                    .fetchOne();
-            if (instance == null) {
-                return false;
+            while (true) {
+                Long seriesPk = tx.select(INSTANCE.SERIES_FK).from(INSTANCE)
+                        .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
+                        .fetchOne(INSTANCE.SERIES_FK);
+                if (seriesPk == null) {
+                    return false;
+                }
+                // Parents are locked before the instance row, in the order saves lock them.
+                Optional<EmptyParents.Locked> parents = EmptyParents.lock(tx, seriesPk);
+                int deleted = tx.deleteFrom(INSTANCE)
+                        .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid), INSTANCE.SERIES_FK.eq(seriesPk))
+                        .execute();
+                if (deleted == 1) {
+                    parents.ifPresent(locked -> EmptyParents.remove(tx, locked));
+                    return true;
+                }
+                // A concurrent replacement moved it to another series (or removed it): look again.
             }
-            tx.deleteFrom(INSTANCE).where(INSTANCE.PK.eq(instance.value1())).execute();
-            EmptyParents.remove(tx, instance.value2());
-            return true;
         });
     }
 

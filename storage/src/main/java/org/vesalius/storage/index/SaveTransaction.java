@@ -21,6 +21,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record3;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.TableRecord;
@@ -34,12 +35,13 @@ import org.vesalius.storage.dicom.DicomHeader;
  * The writes of one {@link InstanceIndex#save} inside its transaction.
  *
  * <p>Several nodes and threads save at once, often into the same patient, study and series. Rows
- * shared between instances are created with insert-if-absent and then read back, so a race to
- * create one ends with a single row either way. Their attributes are only updated when the new
- * instance brings different values, so the usual case (the next slice of a known series) takes no
- * row lock on them and concurrent ingests of one study do not queue behind each other. Rows are
- * always touched in the same order (patient, study, series, subject, instance) so that two
- * transactions cannot deadlock on them.
+ * are found first and created with insert-if-absent only when missing, so a race to create one
+ * ends with a single row either way. The parent rows found are locked against deletion (not
+ * against other saves, on PostgreSQL) until the commit, so a concurrent delete that empties a
+ * series cannot pull it from under the new instance. Attributes are only written when the new
+ * instance brings different values, so the usual case (the next slice of a known series) costs
+ * one read per level. Rows are always locked in the same order (patient, study, series, subject,
+ * instance), here and in {@link EmptyParents}, so that transactions do not deadlock on them.
  */
 final class SaveTransaction {
     private static final System.Logger LOG = System.getLogger(SaveTransaction.class.getName());
@@ -48,9 +50,11 @@ final class SaveTransaction {
     private final InstanceEntry entry;
     private final DicomHeader header;
     private final OffsetDateTime receivedAt;
+    private final boolean postgres;
 
     SaveTransaction(DSLContext tx, InstanceEntry entry) {
         this.tx = tx;
+        this.postgres = tx.dialect().family() == SQLDialect.POSTGRES;
         this.entry = entry;
         this.header = entry.header();
         this.receivedAt = OffsetDateTime.ofInstant(entry.receivedAt(), ZoneOffset.UTC);
@@ -190,22 +194,27 @@ final class SaveTransaction {
         row.put(INSTANCE.SOURCE_NAME, descriptive(INSTANCE.SOURCE_NAME, entry.origin().name()));
         row.put(INSTANCE.SOURCE_ADDRESS, descriptive(INSTANCE.SOURCE_ADDRESS, entry.origin().address()));
 
-        // The lock makes two replacements of one instance take turns, so each sees the blob key
-        // the other left and no replaced blob is forgotten.
-        Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
-                .from(INSTANCE)
-                .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
-                .forUpdate()
-                .fetchOne();
-        if (existing == null) {
-            // A plain insert: when another transaction inserts the same new instance first, this
-            // fails with a unique violation and InstanceIndex runs the save again as a replacement.
-            tx.insertInto(INSTANCE).set(row).execute();
-            return new SaveResult(false, Optional.empty());
+        while (true) {
+            // The lock makes two replacements of one instance take turns, so each sees the blob key
+            // the other left and no replaced blob is forgotten.
+            Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
+                    .from(INSTANCE)
+                    .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
+                    .fetchOne();
+            if (existing != null) {
+                return replace(existing, row, seriesPk);
+            }
+            if (tx.insertInto(INSTANCE).set(row).onConflict(INSTANCE.SOP_INSTANCE_UID).doNothing().execute() == 1) {
+                return new SaveResult(false, Optional.empty());
+            }
+            // Another transaction inserted the same new instance first: replace it on the next turn.
         }
+    }
+
+    private SaveResult replace(Record3<Long, Long, String> existing, Map<Field<?>, Object> row, long seriesPk) {
         tx.update(INSTANCE).set(row).where(INSTANCE.PK.eq(existing.value1())).execute();
         if (existing.value2() != seriesPk) {
-            EmptyParents.remove(tx, existing.value2());
+            EmptyParents.lock(tx, existing.value2()).ifPresent(previous -> EmptyParents.remove(tx, previous));
         }
         String previousBlobKey = existing.value3();
         return new SaveResult(true,
@@ -213,19 +222,32 @@ final class SaveTransaction {
     }
 
     /**
-     * The row matching {@code identity}, inserted from {@code row} first when there is none. When
-     * another transaction inserts the same row at the same moment, the insert does nothing and
-     * the winner's row is returned.
+     * The row matching {@code identity}, locked, and inserted from {@code row} first when there is
+     * none.
      */
     @SafeVarargs
     private <R extends Record> R findOrInsert(Table<R> table, Map<Field<?>, Object> row, Condition identity,
                                               TableField<R, ?>... uniqueKey) {
-        R existing = tx.selectFrom(table).where(identity).fetchOne();
-        if (existing != null) {
-            return existing;
+        while (true) {
+            R existing = fetchLocked(table, identity);
+            if (existing != null) {
+                return existing;
+            }
+            // Usually inserts; when it does nothing, the row another transaction just inserted is
+            // read on the next turn (or, if a delete emptied it away meanwhile, inserted again).
+            tx.insertInto(table).set(row).onConflict(uniqueKey).doNothing().execute();
         }
-        tx.insertInto(table).set(row).onConflict(uniqueKey).doNothing().execute();
-        return tx.selectFrom(table).where(identity).fetchSingle();
+    }
+
+    /**
+     * Reads a parent row and keeps it from being deleted until this transaction ends, so the
+     * instance filed under it cannot end up pointing at nothing (see {@link EmptyParents}).
+     * PostgreSQL's key-share lock does not block other saves nor attribute updates; H2 has only
+     * exclusive row locks, so there saves into one patient take turns.
+     */
+    private <R extends Record> R fetchLocked(Table<R> table, Condition identity) {
+        var select = tx.selectFrom(table).where(identity);
+        return (postgres ? select.forKeyShare() : select.forUpdate()).fetchOne();
     }
 
     /**

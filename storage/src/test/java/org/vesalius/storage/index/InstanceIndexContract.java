@@ -313,6 +313,44 @@ abstract class InstanceIndexContract {
     }
 
     @Test
+    void forEachInstanceToleratesDeletesByTheConsumer() {
+        for (int i = 0; i < 60; i++) {
+            index.save(TestEntry.instance("1.2.3." + i).build());
+        }
+        List<String> visited = new ArrayList<>();
+
+        new InstanceIndex(database, 25).forEachInstance(instance -> {
+            visited.add(instance.sopInstanceUid());
+            index.delete(instance.sopInstanceUid());
+        });
+
+        assertThat(visited).hasSize(60).doesNotHaveDuplicates();
+        assertThat(index.countInstances()).isZero();
+        assertThat(database.dsl().fetchCount(PATIENT)).isZero();
+    }
+
+    @Test
+    void concurrentSavesAndDeletesInOneSeriesLeaveConsistentParents() throws Exception {
+        // Each thread keeps adding and removing its own instance in the same series, so series,
+        // study and patient rows are removed and re-created under the other threads' feet.
+        List<SaveResult> results = runConcurrently(thread -> {
+            List<SaveResult> mine = new ArrayList<>();
+            for (int i = 0; i < SAVES_PER_THREAD / 2; i++) {
+                mine.add(index.save(TestEntry.instance("1.2.3." + thread).build()));
+                assertThat(index.delete("1.2.3." + thread)).isTrue();
+            }
+            return mine;
+        });
+
+        assertThat(results).allMatch(result -> !result.replaced());
+        DSLContext dsl = database.dsl();
+        assertThat(index.countInstances()).isZero();
+        assertThat(dsl.fetchCount(SERIES)).isZero();
+        assertThat(dsl.fetchCount(STUDY)).isZero();
+        assertThat(dsl.fetchCount(PATIENT)).isZero();
+    }
+
+    @Test
     void migrationRunsOnceAndDataSurvivesReopening() {
         index.save(TestEntry.instance("1.2.3.1").build());
         assertThat(appliedMigrations()).isEqualTo(1);

@@ -8,6 +8,6 @@ class QueryEngineH2Test extends QueryEngineContract {
 
     @Override
     protected DatabaseSettings freshDatabase(Path tempDir) {
-        return H2.database(tempDir);
+        return DatabaseSettings.embeddedH2(tempDir);
     }
 }

@@ -8,6 +8,6 @@ class QueryEngineScaleH2Test extends QueryEngineScaleContract {
 
     @Override
     protected DatabaseSettings freshDatabase(Path tempDir) {
-        return H2.database(tempDir);
+        return DatabaseSettings.embeddedH2(tempDir);
     }
 }

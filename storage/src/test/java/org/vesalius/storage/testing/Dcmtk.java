@@ -1,12 +1,20 @@
 package org.vesalius.storage.testing;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,13 +91,55 @@ public final class Dcmtk {
     }
 
     /**
-     * storescu of the files over one association, proposing for each only its own transfer syntax
-     * ({@code -R}), so compressed objects travel as they are. {@code -v} makes it print each status.
+     * storescu of Part 10 files over one association, each sent as it is: storescu proposes only
+     * uncompressed syntaxes unless told otherwise, and its {@code -x} options take one syntax at a
+     * time, so a configuration file proposes one presentation context per (SOP class, transfer
+     * syntax) of the files. {@code -v} makes it print each response status; {@code --no-halt} goes
+     * on after a refused object, on the same association. Note that storescu parses and re-encodes
+     * each data set (a foreign file may not travel byte for byte; its own files do).
      */
     public static Result store(String callingAeTitle, String calledAeTitle, String host, int port, List<Path> files) {
-        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-R", "-aet", callingAeTitle, "-aec",
-                calledAeTitle, host, String.valueOf(port)));
-        files.forEach(f -> command.add(f.toString()));
-        return run(DEFAULT_TIMEOUT, command);
+        Path config = null;
+        try {
+            config = Files.createTempFile("storescu-", ".cfg");
+            Files.writeString(config, storescuConfig(files));
+            List<String> command = new ArrayList<>(List.of("storescu", "-v", "--no-halt", "--config-file", config.toString(), "AsIs",
+                    "-aet", callingAeTitle, "-aec", calledAeTitle, host, String.valueOf(port)));
+            files.forEach(f -> command.add(f.toString()));
+            return run(DEFAULT_TIMEOUT, command);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the storescu configuration", e);
+        } finally {
+            if (config != null) {
+                config.toFile().delete();
+            }
+        }
+    }
+
+    private static String storescuConfig(List<Path> files) throws IOException {
+        Set<String> pairs = new LinkedHashSet<>();
+        for (Path file : files) {
+            AttributeList meta = new AttributeList();
+            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                meta.readOnlyMetaInformationHeader(in);
+            } catch (DicomException e) {
+                throw new IOException("no meta information in " + file, e);
+            }
+            pairs.add(Attribute.getSingleStringValueOrEmptyString(meta, TagFromName.MediaStorageSOPClassUID) + "\\"
+                    + Attribute.getSingleStringValueOrEmptyString(meta, TagFromName.TransferSyntaxUID));
+        }
+        if (pairs.size() > 128) {
+            throw new IllegalArgumentException("more than 128 (SOP class, transfer syntax) pairs for one association");
+        }
+        StringBuilder syntaxes = new StringBuilder("[[TransferSyntaxes]]\n");
+        StringBuilder contexts = new StringBuilder("[[PresentationContexts]]\n[Contexts]\n");
+        int n = 0;
+        for (String pair : pairs) {
+            n++;
+            String[] parts = pair.split("\\\\");
+            syntaxes.append("[TS").append(n).append("]\nTransferSyntax1 = ").append(parts[1]).append('\n');
+            contexts.append("PresentationContext").append(n).append(" = ").append(parts[0]).append("\\TS").append(n).append('\n');
+        }
+        return syntaxes + contexts.toString() + "[[Profiles]]\n[AsIs]\nPresentationContexts = Contexts\n";
     }
 }

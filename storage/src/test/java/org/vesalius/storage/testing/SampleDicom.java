@@ -5,6 +5,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.CodeStringAttribute;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.IntegerStringAttribute;
@@ -26,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -164,10 +164,18 @@ public final class SampleDicom {
         return new Instance(file, null, null, sop, SECONDARY_CAPTURE, EXPLICIT_VR_LITTLE_ENDIAN);
     }
 
-    /** A copy of a file in a folder of its own, for tools that take a folder. */
-    public static Path copyTo(Path source, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        return Files.copy(source, dir.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    /** The UIDs a Part 10 file's meta information names (study and series are not read: null). */
+    public static Instance describe(Path file) throws IOException {
+        AttributeList meta = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            meta.readOnlyMetaInformationHeader(in);
+        } catch (DicomException e) {
+            throw new IOException("no meta information in " + file, e);
+        }
+        return new Instance(file, null, null,
+                Attribute.getSingleStringValueOrNull(meta, TagFromName.MediaStorageSOPInstanceUID),
+                Attribute.getSingleStringValueOrNull(meta, TagFromName.MediaStorageSOPClassUID),
+                Attribute.getSingleStringValueOrNull(meta, TagFromName.TransferSyntaxUID));
     }
 
     /** The SHA-256 of the data set bytes of a Part 10 stream: everything after the File Meta Information. */
