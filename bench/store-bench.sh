@@ -228,6 +228,9 @@ measure() {
   local name bytes dir seconds held rss aet
   name=$(basename "$set")
   dir="$RUN_DIR/$server-$name-$associations"
+  # Flush what earlier runs (or anyone else) left dirty, so that its write-back does not land on
+  # this run's fsyncs.
+  sync
   if [ "$server" = orthanc ]; then start_orthanc "$dir"; aet=$ORTHANC_AET; else start_vesalius "$dir"; aet=$VESALIUS_AET; fi
   log "$server ready (pid $SERVER_PID, DICOM $DICOM_PORT, HTTP $HTTP_PORT); sending $name over $associations association(s)"
   local sampler=""

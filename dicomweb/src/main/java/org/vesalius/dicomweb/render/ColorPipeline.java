@@ -25,16 +25,17 @@ final class ColorPipeline {
             throw new RenderException(RenderException.Reason.UNSUPPORTED,
                     "photometric interpretation " + photometric + " with " + frame.samples() + " samples is not rendered");
         }
+        // Samples are unsigned; more than 8 bits keep their most significant 8.
         int shift = Math.max(0, header.bitsStored() - 8);
         switch (photometric) {
             case "RGB" -> {
                 for (int p = 0; p < target.length; p++) {
-                    target[p] = (v[3 * p] >> shift) << 16 | (v[3 * p + 1] >> shift) << 8 | (v[3 * p + 2] >> shift);
+                    target[p] = (v[3 * p] >>> shift) << 16 | (v[3 * p + 1] >>> shift) << 8 | (v[3 * p + 2] >>> shift);
                 }
             }
             case "YBR_FULL", "YBR_FULL_422" -> {
                 for (int p = 0; p < target.length; p++) {
-                    target[p] = ybrFullToRgb(v[3 * p] >> shift, v[3 * p + 1] >> shift, v[3 * p + 2] >> shift);
+                    target[p] = ybrFullToRgb(v[3 * p] >>> shift, v[3 * p + 1] >>> shift, v[3 * p + 2] >>> shift);
                 }
             }
             default -> throw new RenderException(RenderException.Reason.UNSUPPORTED,

@@ -65,8 +65,11 @@ final class FrameDecoder {
             throws DicomException, IOException {
         int samples = header.samplesPerPixel();
         ColorSpace space = ColorSpace.getInstance(samples == 3 ? ColorSpace.CS_sRGB : ColorSpace.CS_GRAY);
+        // The last argument tells PixelMed whether a JPEG without JFIF/Adobe markers holds YCbCr
+        // (convert) or RGB as the header says (leave alone): true for an RGB header gives magenta.
         CompressedFrameDecoder decoder = new CompressedFrameDecoder(uid, new byte[][] {bytes},
-                (header.bitsAllocated() - 1) / 8 + 1, header.columns(), header.rows(), samples, space);
+                (header.bitsAllocated() - 1) / 8 + 1, header.columns(), header.rows(), samples, space,
+                header.photometric().startsWith("YBR"));
         BufferedImage image = decoder.getDecompressedFrameAsBufferedImage(0);
         if (image == null || image.getWidth() != header.columns() || image.getHeight() != header.rows()
                 || image.getRaster().getNumBands() != samples) {

@@ -9,11 +9,14 @@ import java.util.Optional;
 /** The red, green and blue Palette Color LUTs (PS3.3 C.7.6.3.1.5), reduced to 8 bits per entry. */
 record Palette(int firstMapped, byte[] red, byte[] green, byte[] blue) {
 
+    /** Segmented Red Palette Color LUT Data; PixelMed's dictionary has no name for it. */
+    private static final AttributeTag SEGMENTED_RED = new AttributeTag(0x0028, 0x1221);
+
     static Optional<Palette> from(AttributeList list, String photometric) throws RenderException {
         if (!photometric.equals("PALETTE COLOR")) {
             return Optional.empty();
         }
-        if (list.get(TagFromName.SegmentedRedPaletteColorLookupTableData) != null) {
+        if (list.get(SEGMENTED_RED) != null) {
             throw new RenderException(RenderException.Reason.UNSUPPORTED,
                     "segmented palette color lookup tables are not supported");
         }

@@ -200,6 +200,7 @@ final class SaveTransaction {
             Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
                     .from(INSTANCE)
                     .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
+                    .forUpdate()
                     .fetchOne();
             if (existing != null) {
                 return replace(existing, row, seriesPk);
@@ -254,10 +255,11 @@ final class SaveTransaction {
      * Writes the attribute values this instance carries into its stored row, when they differ.
      * Absent values never erase stored ones, and an instance received before the row's last
      * change does not undo it. The update repeats both checks in SQL because another transaction
-     * may have changed the row since it was read; an unchanged row is not written (nor locked).
+     * may have changed the row since it was read; an unchanged row is not written.
      */
-    private <R extends TableRecord<R>> void refresh(R stored, TableField<R, Long> pk, TableField<R, OffsetDateTime> updatedAt,
-                                            Map<Field<?>, Object> attributes) {
+    private <R extends TableRecord<R>> void refresh(R stored, TableField<R, Long> pk,
+                                                    TableField<R, OffsetDateTime> updatedAt,
+                                                    Map<Field<?>, Object> attributes) {
         if (stored.get(updatedAt).isAfter(receivedAt)) {
             return;
         }
