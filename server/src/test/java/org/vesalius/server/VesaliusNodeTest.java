@@ -167,23 +167,35 @@ class VesaliusNodeTest {
         assertThat(imported.exitCode).isEqualTo(1);
         assertThat(imported.out).contains("imported 4 of 5 files, 1 failed", "notes.txt");
 
-        // Behind the archive's back: one blob lost, one stray object added.
+        // Behind the archive's back: one blob lost, one stray object added, and one index row lost
+        // (as when the embedded H2 database loses its last commits in a power cut).
         ServerConfig config = config(Map.of());
         String lostKey;
+        String unindexedKey;
         try (Archive archive = Archive.open(config)) {
             lostKey = archive.index().findInstance(instances.get(0).sopInstanceUid()).orElseThrow().blobKey();
             archive.blobStore().delete(lostKey);
-            archive.blobStore().put("dicom/1.2.3/4.5.6/7.8.9/" + "0".repeat(64), InputStream.nullInputStream(), 0);
+            archive.blobStore().put("dicom/1.2.3/4.5.6/7.8.9_" + "0".repeat(64), InputStream.nullInputStream(), 0);
+            unindexedKey = archive.index().findInstance(instances.get(1).sopInstanceUid()).orElseThrow().blobKey();
+            archive.index().delete(instances.get(1).sopInstanceUid());
         }
 
         Output report = run("reconcile", storageFlags[0], storageFlags[1]);
         assertThat(report.exitCode).isEqualTo(1);
-        assertThat(report.out).contains("1 index rows without blob, 1 orphan blobs", lostKey);
+        assertThat(report.out).contains("1 index rows without blob, 2 orphan blobs", lostKey, unindexedKey);
 
-        assertThat(run("reconcile", "--fix", storageFlags[0], storageFlags[1]).exitCode).isZero();
+        Output fixed = run("reconcile", "--fix", storageFlags[0], storageFlags[1]);
+        assertThat(fixed.exitCode).isZero();
+        assertThat(fixed.out).contains(unindexedKey + ": indexed as " + instances.get(1).sopInstanceUid(),
+                "7.8.9_" + "0".repeat(64) + ": removed");
         Output clean = run("reconcile", storageFlags[0], storageFlags[1]);
         assertThat(clean.exitCode).isZero();
         assertThat(clean.out).contains("0 index rows without blob, 0 orphan blobs");
+        try (Archive archive = Archive.open(config)) {
+            assertThat(archive.index().findInstance(instances.get(1).sopInstanceUid())).isPresent();
+            assertThat(archive.index().findInstance(instances.get(0).sopInstanceUid())).isEmpty();
+            assertThat(archive.index().countInstances()).isEqualTo(3);
+        }
     }
 
     private record Output(int exitCode, String out) {

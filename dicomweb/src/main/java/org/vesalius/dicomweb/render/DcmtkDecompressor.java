@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fallback for JPEG-LS and 12-bit lossy JPEG, which no pure-Java ImageIO reader on Maven Central
- * or in Debian decodes: DCMTK's {@code dcmdjpls} / {@code dcmdjpeg}, when on the PATH, write an
+ * The fallback for JPEG-LS and 12-bit lossy JPEG, for which neither the JDK nor the ImageIO plugins
+ * we ship have a reader: DCMTK's {@code dcmdjpls} / {@code dcmdjpeg}, when on the PATH, write an
  * uncompressed copy to a temporary file (on disk, never in memory) that the caller deletes.
  */
 final class DcmtkDecompressor {

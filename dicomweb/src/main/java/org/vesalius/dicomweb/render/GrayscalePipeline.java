@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
 /**
- * PS3.4 N.2's grayscale pipeline, done by us rather than PixelMed's SourceImage/windowing because
- * those do not follow the standard's formulas exactly (and SourceImage reads every frame):
+ * PS3.4 N.2's grayscale pipeline on stored values, done by us rather than by PixelMed's SourceImage
+ * (which needs all frames in memory and rejects 32-bit data), so each step is the standard's formula:
  * stored value -> Modality LUT (rescale) -> VOI (window, VOI LUT, or the frame's range) ->
  * presentation (MONOCHROME1 inverted) -> 8 bits.
  */

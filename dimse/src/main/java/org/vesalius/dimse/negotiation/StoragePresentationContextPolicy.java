@@ -11,7 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Accepts every proposed storage (and verification) presentation context in the first transfer
  * syntax of the proposal we know, so a compressed object is received as it was compressed and
- * stored bit-exact; refuses the rest with the standard reasons.
+ * stored bit-exact; accepts the query/retrieve contexts (C-FIND, C-MOVE, C-GET) in an uncompressed
+ * syntax (their identifiers are small); refuses the rest with the standard reasons.
+ *
+ * <p>SCP/SCU role selection items (a C-GET requester offering to be the storage SCP) are answered
+ * by PixelMed's acceptor, which returns each proposed item as proposed; the storage contexts they
+ * name are accepted here like any other, and C-GET sends its C-STOREs on them.
  *
  * <p>Why: PixelMed's own policies accept only uncompressed syntaxes
  * ({@code UnencapsulatedExplicit...}) or only syntaxes it "recognizes" ({@code AnyExplicit...},
@@ -45,11 +50,13 @@ public final class StoragePresentationContextPolicy implements PresentationConte
 
     private void select(PresentationContext context) {
         String abstractSyntax = context.getAbstractSyntaxUID() == null ? null : context.getAbstractSyntaxUID().trim();
-        if (!StorageSopClasses.isAccepted(abstractSyntax)) {
+        boolean queryRetrieve = QueryRetrieveSopClasses.isQueryRetrieve(abstractSyntax);
+        if (!queryRetrieve && !StorageSopClasses.isAccepted(abstractSyntax)) {
             context.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
             return;
         }
-        Optional<String> chosen = firstAccepted(context.getTransferSyntaxUIDs());
+        Optional<String> chosen = queryRetrieve ? firstUncompressed(context.getTransferSyntaxUIDs())
+                : firstAccepted(context.getTransferSyntaxUIDs());
         // PixelMed answers with the first transfer syntax left in the context, so keep only ours.
         context.newTransferSyntaxUIDs();
         if (chosen.isEmpty()) {
@@ -68,6 +75,23 @@ public final class StoragePresentationContextPolicy implements PresentationConte
             }
         }
         return Optional.empty();
+    }
+
+    /** Identifiers are decoded by PixelMed: the two little endian syntaxes every peer proposes. */
+    private static Optional<String> firstUncompressed(List<?> proposed) {
+        for (Object uid : proposed) {
+            String syntax = uid == null ? "" : uid.toString().trim();
+            if (syntax.equals(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN) || syntax.equals(TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN)) {
+                return Optional.of(syntax);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The contexts accepted for this abstract syntax (C-GET picks the one for each object's syntax). */
+    public List<AcceptedContext> acceptedFor(String abstractSyntaxUid) {
+        return accepted.values().stream().filter(c -> c.abstractSyntaxUid().equals(abstractSyntaxUid))
+                .sorted(java.util.Comparator.comparingInt(c -> c.id() & 0xFF)).toList();
     }
 
     /** The context accepted under this ID, or empty when none was (refused or never proposed). */

@@ -3,7 +3,6 @@ package org.vesalius.dimse.server;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
@@ -13,13 +12,14 @@ import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.vesalius.dimse.DimseStatus;
+import org.vesalius.dimse.message.CommandSet;
+import org.vesalius.dimse.message.MessageReader;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 import org.vesalius.dimse.negotiation.StoragePresentationContextPolicy;
 import org.vesalius.dimse.negotiation.StorageSopClasses;
@@ -47,12 +47,11 @@ import org.vesalius.storage.dicom.Uids;
  * accept) throws, which makes PixelMed close the association.
  */
 final class RequestReceiver extends CompositeResponseHandler {
-    static final int C_STORE_RQ = 0x0001;
-    static final int C_ECHO_RQ = 0x0030;
-    private static final int NO_DATA_SET = 0x0101;
     private static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
     /** A command set is a few hundred bytes; more is an attack on our memory. */
     private static final int MAX_COMMAND_BYTES = 64 * 1024;
+    /** Query/retrieve identifiers are a few KB, kept in memory. */
+    private static final int MAX_IDENTIFIER_BYTES = MessageReader.MAX_MESSAGE_BYTES;
     private static final int FILE_BUFFER_BYTES = 64 * 1024;
 
     private final StoragePresentationContextPolicy contexts;
@@ -61,12 +60,15 @@ final class RequestReceiver extends CompositeResponseHandler {
 
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(512);
     private byte contextId;
+    private AttributeList command;
+    private AcceptedContext context;
     private int commandField = -1;
     private int messageId;
     private String affectedSopClassUid;
     private String affectedSopInstanceUid;
     private Path dataSetFile;
     private OutputStream dataSetOut;
+    private ByteArrayOutputStream identifier;
     private DimseStatus failure;
     private ReceivedRequest request;
 
@@ -113,28 +115,33 @@ final class RequestReceiver extends CompositeResponseHandler {
             return;
         }
         contextId = pdv.getPresentationContextID();
-        AttributeList command = new AttributeList();
         try {
-            command.read(new DicomInputStream(new ByteArrayInputStream(commandBytes.toByteArray()), "1.2.840.10008.1.2", false));
+            command = CommandSet.decode(commandBytes.toByteArray());
         } catch (IOException | DicomException e) {
             throw new DicomNetworkException("unreadable command set: " + e.getMessage());
         }
-        commandField = Attribute.getSingleIntegerValueOrDefault(command, TagFromName.CommandField, 0xFFFF);
+        commandField = CommandSet.commandField(command);
         messageId = Attribute.getSingleIntegerValueOrDefault(command, TagFromName.MessageID, 0);
         affectedSopClassUid = trimmed(Attribute.getSingleStringValueOrNull(command, TagFromName.AffectedSOPClassUID));
         affectedSopInstanceUid = trimmed(Attribute.getSingleStringValueOrNull(command, TagFromName.AffectedSOPInstanceUID));
-        boolean dataSetFollows = Attribute.getSingleIntegerValueOrDefault(command, TagFromName.CommandDataSetType, NO_DATA_SET) != NO_DATA_SET;
+        boolean dataSetFollows = CommandSet.hasDataSet(command);
 
-        AcceptedContext context = contexts.accepted(contextId).orElseThrow(() -> new DicomNetworkException(
+        context = contexts.accepted(contextId).orElseThrow(() -> new DicomNetworkException(
                 "command on presentation context " + (contextId & 0xFF) + ", which was not accepted"));
-        if (commandField == C_STORE_RQ) {
+        if (commandField == CommandSet.C_STORE_RQ) {
             if (dataSetFollows) {
                 startDataSetFile(context);
             } else {
                 failure = DimseStatus.failure(DimseStatus.CANNOT_UNDERSTAND, "C-STORE without a data set");
             }
+        } else if (isQueryRetrieve(commandField)) {
+            if (dataSetFollows) {
+                identifier = new ByteArrayOutputStream(1024);
+            } else {
+                failure = DimseStatus.failure(DimseStatus.CANNOT_UNDERSTAND, "request without an identifier");
+            }
         } else if (dataSetFollows) {
-            failure = DimseStatus.failure(DimseStatus.UNRECOGNIZED_OPERATION, "only C-ECHO and C-STORE are served");
+            failure = DimseStatus.failure(DimseStatus.UNRECOGNIZED_OPERATION, "command not served");
         }
         if (!dataSetFollows) {
             finish();
@@ -172,7 +179,12 @@ final class RequestReceiver extends CompositeResponseHandler {
             throw new DicomNetworkException("data set on presentation context " + (pdv.getPresentationContextID() & 0xFF)
                     + ", its command on " + (contextId & 0xFF));
         }
-        if (dataSetOut != null) {
+        if (identifier != null) {
+            identifier.writeBytes(pdv.getValue());
+            if (identifier.size() > MAX_IDENTIFIER_BYTES) {
+                throw new DicomNetworkException("identifier larger than " + MAX_IDENTIFIER_BYTES + " bytes");
+            }
+        } else if (dataSetOut != null) {
             try {
                 dataSetOut.write(pdv.getValue());
                 if (pdv.isLastFragment()) {
@@ -194,14 +206,20 @@ final class RequestReceiver extends CompositeResponseHandler {
     }
 
     private void finish() {
-        request = new ReceivedRequest(contextId, commandField, messageId, affectedSopClassUid, affectedSopInstanceUid,
-                failure == null ? dataSetFile : null, failure);
+        request = new ReceivedRequest(contextId, context == null ? null : context.transferSyntaxUid(), command,
+                commandField, messageId, affectedSopClassUid, affectedSopInstanceUid,
+                failure == null ? dataSetFile : null, identifier == null ? null : identifier.toByteArray(), failure);
         setDone(true);
     }
 
     /** Closes and deletes a data set file not yet handed over (failure, or the association died). */
     void discardUnfinished() {
-        if (dataSetOut != null) {
+        if (identifier != null) {
+            identifier.writeBytes(pdv.getValue());
+            if (identifier.size() > MAX_IDENTIFIER_BYTES) {
+                throw new DicomNetworkException("identifier larger than " + MAX_IDENTIFIER_BYTES + " bytes");
+            }
+        } else if (dataSetOut != null) {
             try {
                 dataSetOut.close();
             } catch (IOException ignored) {
@@ -217,6 +235,11 @@ final class RequestReceiver extends CompositeResponseHandler {
             }
             dataSetFile = null;
         }
+    }
+
+    private static boolean isQueryRetrieve(int commandField) {
+        return commandField == CommandSet.C_FIND_RQ || commandField == CommandSet.C_MOVE_RQ
+                || commandField == CommandSet.C_GET_RQ;
     }
 
     private static String trimmed(String uid) {

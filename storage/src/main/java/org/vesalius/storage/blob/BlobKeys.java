@@ -4,8 +4,9 @@ import org.vesalius.storage.dicom.Uids;
 
 /**
  * The one place blob keys are made. A DICOM instance lives at
- * {@code dicom/{study}/{series}/{sop}/{sha256}}: derived from validated UIDs and the content
- * digest only, so a key never carries user-supplied names, and a replacement with different bytes
+ * {@code dicom/{study}/{series}/{sop}_{sha256}}: derived from validated UIDs and the content
+ * digest only (one object per key, no folder per instance: on the filesystem store each new
+ * folder costs a directory fsync per store), so a key never carries user-supplied names, and a replacement with different bytes
  * gets a new key (the index switches to it in one transaction, then the old blob is removed:
  * an index row never points to a missing blob).
  */
@@ -20,6 +21,6 @@ public final class BlobKeys {
         if (!sha256Hex.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256Hex);
         }
-        return "dicom/" + studyUid + "/" + seriesUid + "/" + sopUid + "/" + sha256Hex;
+        return "dicom/" + studyUid + "/" + seriesUid + "/" + sopUid + "_" + sha256Hex;
     }
 }

@@ -64,7 +64,7 @@ class IngestServiceTest {
         assertThat(outcome.result()).isEqualTo(IngestOutcome.Result.STORED);
         IndexedInstance indexed = index.findInstance(sample.sopInstanceUid()).orElseThrow();
         assertThat(indexed.blobKey()).startsWith("dicom/" + sample.studyInstanceUid() + "/" + sample.seriesInstanceUid()
-                + "/" + sample.sopInstanceUid() + "/");
+                + "/" + sample.sopInstanceUid() + "_");
         try (InputStream stored = blobs.open(indexed.blobKey())) {
             assertThat(stored.readAllBytes()).isEqualTo(Files.readAllBytes(sample.file()));
         }

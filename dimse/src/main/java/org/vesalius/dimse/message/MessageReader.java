@@ -1,0 +1,104 @@
+package org.vesalius.dimse.message;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.CompositeResponseHandler;
+import com.pixelmed.network.DicomNetworkException;
+import com.pixelmed.network.PDataPDU;
+import com.pixelmed.network.PresentationDataValue;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * Reads one small message (a C-STORE-RSP, a C-CANCEL-RQ, a C-FIND/C-MOVE/C-GET request with its
+ * identifier) whole into memory from the P-DATA PDUs PixelMed reads; a message larger than the
+ * limit is a protocol violation that ends the association (identifiers are a few KB).
+ *
+ * <p>Extends {@link CompositeResponseHandler} because {@code ReceivedDataHandler}'s constructors
+ * are package-private (see dimse/PIXELMED.md).
+ */
+public final class MessageReader extends CompositeResponseHandler {
+    /** A command set or identifier is a few KB; more is an attack on our memory. */
+    public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
+    private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(256);
+    private ByteArrayOutputStream dataBytes;
+    private byte contextId;
+    private AttributeList command;
+    private Message message;
+
+    /** Reads the next message on {@code association}, blocking until it is complete. */
+    public static Message read(Association association) throws DicomNetworkException, IOException {
+        MessageReader reader = new MessageReader();
+        association.setReceivedDataHandler(reader);
+        association.waitForPDataPDUsUntilHandlerReportsDone();
+        return reader.message;
+    }
+
+    @Override
+    public void sendPDataIndication(PDataPDU pdu, Association association) throws DicomNetworkException, IOException {
+        for (Object item : pdu.getPDVList()) {
+            PresentationDataValue pdv = (PresentationDataValue) item;
+            if (message != null) {
+                throw new DicomNetworkException("P-DATA after a complete message, before it was answered");
+            }
+            if (pdv.isCommand()) {
+                commandFragment(pdv);
+            } else {
+                dataFragment(pdv);
+            }
+        }
+    }
+
+    @Override
+    protected void evaluateStatusAndSetSuccess(AttributeList list) {
+        // Only called by CompositeResponseHandler.sendPDataIndication, which we replace.
+    }
+
+    private void commandFragment(PresentationDataValue pdv) throws DicomNetworkException {
+        if (command != null) {
+            throw new DicomNetworkException("a second command before the data set of the first");
+        }
+        append(commandBytes, pdv);
+        if (!pdv.isLastFragment()) {
+            return;
+        }
+        contextId = pdv.getPresentationContextID();
+        try {
+            command = CommandSet.decode(commandBytes.toByteArray());
+        } catch (IOException | DicomException e) {
+            throw new DicomNetworkException("unreadable command set: " + e.getMessage());
+        }
+        if (CommandSet.hasDataSet(command)) {
+            dataBytes = new ByteArrayOutputStream(1024);
+        } else {
+            finish(null);
+        }
+    }
+
+    private void dataFragment(PresentationDataValue pdv) throws DicomNetworkException {
+        if (command == null || dataBytes == null) {
+            throw new DicomNetworkException("a data set fragment without a command announcing one");
+        }
+        if (pdv.getPresentationContextID() != contextId) {
+            throw new DicomNetworkException("data set on another presentation context than its command");
+        }
+        append(dataBytes, pdv);
+        if (pdv.isLastFragment()) {
+            finish(dataBytes.toByteArray());
+        }
+    }
+
+    private static void append(ByteArrayOutputStream bytes, PresentationDataValue pdv) throws DicomNetworkException {
+        bytes.writeBytes(pdv.getValue());
+        if (bytes.size() > MAX_MESSAGE_BYTES) {
+            throw new DicomNetworkException("message larger than " + MAX_MESSAGE_BYTES + " bytes");
+        }
+    }
+
+    private void finish(byte[] dataSet) {
+        message = new Message(contextId, command, dataSet);
+        setDone(true);
+    }
+}

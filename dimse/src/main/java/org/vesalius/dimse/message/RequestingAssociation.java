@@ -1,0 +1,37 @@
+package org.vesalius.dimse.message;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import org.vesalius.dimse.negotiation.AcceptedContext;
+
+/**
+ * The association a query/retrieve request came on, as the service answering it sees it: send
+ * responses (and, for C-GET, C-STORE requests), look for a C-CANCEL without waiting, read the
+ * peer's C-STORE responses. Network failures are IOExceptions; they end the association.
+ */
+public interface RequestingAssociation {
+
+    String callingAeTitle();
+
+    String remoteAddress();
+
+    /** Sends a command and, when not null, a small data set (an identifier) on the context. */
+    void send(byte presentationContextId, byte[] command, byte[] dataSet) throws IOException;
+
+    /** A stream for a large data set after its command was sent; closing it ends the data set. */
+    OutputStream dataSetStream(byte presentationContextId) throws IOException;
+
+    /**
+     * The next message when the peer has started sending one (a C-CANCEL-RQ), read whole;
+     * empty at once when nothing is waiting.
+     */
+    Optional<Message> poll() throws IOException;
+
+    /** The next message, waiting for it. */
+    Message receive() throws IOException;
+
+    /** The contexts accepted for this abstract syntax (C-GET's storage contexts). */
+    List<AcceptedContext> acceptedFor(String abstractSyntaxUid);
+}
