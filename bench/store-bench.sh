@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C-STORE throughput: Vesalius against Orthanc, same instances, same machine, same run.
 # See bench/README.md. Usage:
-#   bench/store-bench.sh [--count N] [--large] [--rounds N] [--only vesalius|orthanc] [--jstack] [--keep]
+#   bench/store-bench.sh [--count N] [--large] [--rounds N] [--associations "1 4"]
+#                        [--only vesalius|orthanc] [--jstack] [--keep]
 #
 # For each instance set and for 1 and 4 parallel associations, each server is started fresh on an
 # empty data folder, sent the whole set with DCMTK storescu, checked to hold every instance, and
@@ -17,17 +18,19 @@ ONLY=""
 JSTACK=false
 KEEP=false
 ROUNDS=1
+ASSOCIATIONS="1 4"
 # The target: the server's heap capped at 512 MB.
 VESALIUS_JAVA_OPTS="${VESALIUS_JAVA_OPTS:--Xmx512m}"
 READY_DEADLINE=120   # seconds a server may take to answer its readiness URL
 STOP_DEADLINE=30     # seconds a server may take to exit after SIGTERM
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --count) COUNT=$2; shift ;;
     --large) LARGE=true ;;
     --rounds) ROUNDS=$2; shift ;;
+    --associations) ASSOCIATIONS=$2; shift ;;
     --only) ONLY=$2; shift ;;
     --jstack) JSTACK=true ;;
     --keep) KEEP=true ;;
@@ -35,6 +38,9 @@ while [ $# -gt 0 ]; do
     *) echo "store-bench: unknown option $1" >&2; usage ;;
   esac
   shift
+done
+for associations in $ASSOCIATIONS; do
+  [[ "$associations" =~ ^[14]$ ]] || { echo "store-bench: --associations takes 1, 4 or \"1 4\"" >&2; exit 2; }
 done
 if [ $((COUNT % 4)) -ne 0 ] || [ "$COUNT" -lt 4 ]; then
   echo "store-bench: --count must be a positive multiple of 4" >&2
@@ -227,7 +233,9 @@ measure() {
   local round=$1 server=$2 set=$3 associations=$4
   local name bytes dir seconds held rss aet
   name=$(basename "$set")
-  dir="$RUN_DIR/$server-$name-$associations"
+  # A new folder each time: a server that already holds the set would only acknowledge duplicates.
+  dir="$RUN_DIR/round$round-$server-$name-$associations"
+  mkdir "$dir"
   # Flush what earlier runs (or anyone else) left dirty, so that its write-back does not land on
   # this run's fsyncs.
   sync
@@ -251,6 +259,7 @@ measure() {
   RESULTS+=("$round|$name|$associations|$server|$seconds|$(awk -v n="$COUNT" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')|$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')|$rss")
   log "$server: $COUNT instances in ${seconds}s, holds $held, peak RSS ${rss} MB"
   stop_server
+  $KEEP || rm -rf "$dir"
 }
 
 # --- main -------------------------------------------------------------------------------------
@@ -287,7 +296,7 @@ SERVERS=(orthanc vesalius)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((round = 1; round <= ROUNDS; round++)); do
   for set in "${SETS[@]}"; do
-    for associations in 1 4; do
+    for associations in $ASSOCIATIONS; do
       for server in "${SERVERS[@]}"; do
         measure "$round" "$server" "$set" "$associations"
       done

@@ -32,6 +32,7 @@ public final class Main {
               --data-dir DIR    data folder of the embedded default (default ./data)
               --config FILE     a YAML file overriding conf/application.yaml
               --insecure        allow a non-loopback address without sign-in
+              --viewer          also serve the OHIF viewer at /viewer (build it first: make viewer)
             """;
 
     private static final Map<String, String> FLAG_KEYS = Map.of(
@@ -73,6 +74,8 @@ public final class Main {
                 }
             } else if (arg.equals("--insecure")) {
                 overrides.put("vesalius.insecure", "true");
+            } else if (arg.equals("--viewer")) {
+                overrides.put("vesalius.viewer.enabled", "true");
             } else if (arg.equals("--fix")) {
                 fix = true;
             } else if (arg.startsWith("-")) {

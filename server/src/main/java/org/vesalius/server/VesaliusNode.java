@@ -3,12 +3,24 @@ package org.vesalius.server;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import org.vesalius.dicomweb.DicomWebService;
 import org.vesalius.dicomweb.DicomWebSettings;
 import org.vesalius.dimse.DimseSettings;
+import org.vesalius.dimse.aes.AeRegistry;
 import org.vesalius.dimse.server.DimseServer;
+import org.vesalius.server.api.ApiService;
+import org.vesalius.server.audit.AuditFilter;
+import org.vesalius.server.audit.AuditRoutes;
 import org.vesalius.server.config.ServerConfig;
+import org.vesalius.server.convert.ConvertService;
 import org.vesalius.server.health.HealthService;
+import org.vesalius.storage.query.QueryEngine;
+import org.vesalius.server.security.AccessFilter;
+import org.vesalius.server.security.AccessPolicy;
+import org.vesalius.server.security.AuthSettings;
+import org.vesalius.server.viewer.ViewerService;
+import org.vesalius.storage.audit.AuditQuery;
 
 /**
  * One running server node: the archive, the DIMSE listener and the HTTP server. Nodes keep no
@@ -17,6 +29,7 @@ import org.vesalius.server.health.HealthService;
  */
 public final class VesaliusNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VesaliusNode.class.getName());
+    private static final AccessPolicy ACCESS_POLICY = new AccessPolicy();
 
     private final Archive archive;
     private final DimseServer dimse;
@@ -35,16 +48,32 @@ public final class VesaliusNode implements AutoCloseable {
         try {
             dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
                     .withAeTitle(config.aeTitle())
-                    .withMaxAssociations(config.maxAssociations()), archive.ingest())
+                    .withMaxAssociations(config.maxAssociations()), archive.ingest(),
+                    new QueryEngine(archive.database()), archive.index(), archive.blobStore(),
+                    new AeRegistry(archive.database(), Clock.systemUTC()))
                     .start();
             WebServer web = WebServer.builder()
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .routing(routing -> routing
+                            // Sign-in, access rules and the HTTP audit trail (issue 6), before every route:
+                            // audit first, so that it also records what the access filter refuses.
+                            .addFilter(new AuditFilter(archive.auditLog(), ACCESS_POLICY))
+                            .addFilter(AccessFilter.create(config.auth(), ACCESS_POLICY))
+                            .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database())))
                             .register("/health", new HealthService(archive.database(), archive.blobStore()))
+                            .register("/api/convert", new ConvertService(config.tempDir().resolve("convert"),
+                                    config.ingest().maxObjectBytes()))
                             .register("/dicomweb", new DicomWebService(archive.ingest(), archive.index(),
                                     archive.database(), archive.blobStore(), archive.auditLog(),
-                                    new DicomWebSettings(config.tempDir().resolve("dicomweb"), null))))
+                                    new DicomWebSettings(config.tempDir().resolve("dicomweb"), null),
+                                    config.qido(), config.cors()))
+                            // The REST API (issue 5): images by subject, tags, search, staged uploads.
+                            .update(rules -> config.viewerDir().ifPresent(dir ->
+                                    rules.register(ViewerService.MOUNT, new ViewerService(dir, "/dicomweb"))))
+                            .register("/api", new ApiService(archive.database(), archive.blobStore(),
+                                    archive.index(), archive.ingest(), archive.auditLog(), config.subjectAttribute(),
+                                    config.ingest().maxObjectBytes(), config.tempDir().resolve("api"), config.api())))
                     .build()
                     .start();
             LOG.log(Level.INFO, "Vesalius is up: HTTP on " + config.httpHost() + ":" + web.port()
@@ -61,17 +90,25 @@ public final class VesaliusNode implements AutoCloseable {
     }
 
     /**
-     * Without sign-in, the archive may only listen on loopback (a laptop, a test). Sign-in and the
-     * calling-AE allow-list come with the access-control work; until then any other address needs
-     * an explicit --insecure.
+     * Without sign-in, the archive may only listen on loopback (a laptop, a test). With sign-in
+     * (auth.mode oidc) HTTP may listen anywhere; DICOM still needs loopback until the calling-AE
+     * allow-list comes. Anything else needs an explicit --insecure.
      */
     private static void refuseUnsafeExposure(ServerConfig config) {
-        if (!config.loopbackOnly()) {
+        boolean signIn = config.auth().mode() == AuthSettings.Mode.OIDC;
+        boolean httpSafe = signIn || ServerConfig.isLoopback(config.httpHost());
+        boolean dicomSafe = ServerConfig.isLoopback(config.dicomHost());
+        if (!httpSafe || !dicomSafe) {
             if (!config.insecure()) {
-                throw new IllegalStateException("refusing to listen on " + config.httpHost() + " / " + config.dicomHost()
-                        + " without sign-in: bind to 127.0.0.1, or pass --insecure to accept anyone who can reach it");
+                throw new IllegalStateException(!httpSafe
+                        ? "refusing to listen for HTTP on " + config.httpHost() + " without sign-in: bind to 127.0.0.1,"
+                          + " configure auth.mode oidc (VESALIUS_AUTH_MODE, _ISSUER, _AUDIENCE), or pass --insecure"
+                          + " to accept anyone who can reach it"
+                        : "refusing to listen for DICOM on " + config.dicomHost() + " without a calling-AE allow-list:"
+                          + " set dicom.host to 127.0.0.1, or pass --insecure to accept any calling AE");
             }
-            LOG.log(Level.WARNING, "--insecure: serving on a non-loopback address WITHOUT sign-in or AE allow-list");
+            LOG.log(Level.WARNING, "--insecure: serving on a non-loopback address without "
+                    + (httpSafe ? "a calling-AE allow-list" : "sign-in"));
         }
     }
 

@@ -32,6 +32,11 @@ public final class Renderer {
         ImageEncoder.write(image, request.format(), request.quality(), out);
     }
 
+    /** Encodes a picture as {@code format} (quality 1..100 applies to JPEG). */
+    public static void encode(BufferedImage image, OutputFormat format, int quality, OutputStream out) throws IOException {
+        ImageEncoder.write(image, format, quality, out);
+    }
+
     /** Renders a frame of a Part 10 stream, spooled to a temporary file first (frames are read by offset). */
     public void render(InputStream in, RenderRequest request, OutputStream out) throws RenderException, IOException {
         Path spool = Files.createTempFile(temporaryDirectory, "render-", ".dcm");
@@ -48,7 +53,11 @@ public final class Renderer {
         return ImageHeader.from(DicomImageFile.open(file).header()).numberOfFrames();
     }
 
-    BufferedImage renderImage(Path file, RenderRequest request) throws RenderException, IOException {
+    /**
+     * The rendered picture before encoding, for callers that draw on it (the annotation API);
+     * {@link #encode} writes it afterwards.
+     */
+    public BufferedImage renderImage(Path file, RenderRequest request) throws RenderException, IOException {
         DicomImageFile dicom = DicomImageFile.open(file);
         ImageHeader header = ImageHeader.from(dicom.header());
         if (request.frame() > header.numberOfFrames()) {

@@ -1,5 +1,6 @@
 package org.vesalius.dicomweb.wado;
 
+import com.pixelmed.dicom.AttributeList;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -32,30 +33,48 @@ import org.vesalius.storage.index.InstanceIndex;
  * {@code multipart/related; type="application/dicom"}, each object streamed from the blob store
  * exactly as stored, one part after another, never held in memory.
  *
- * <p>Objects are served in their stored transfer syntax. A client that asks for a specific transfer
- * syntax gets it only when every object is stored in it; otherwise 406 (transcoding is a later step).
+ * <p>Objects are served in their stored transfer syntax when the client accepts it (no
+ * transfer-syntax parameter, {@code *}, or the stored one), as Orthanc and dcm4chee do. A client
+ * that asks for Explicit VR Little Endian gets every object not stored so transcoded (decompressed
+ * by {@link Transcoder}: one object in memory at a time, parts without Content-Length); 406 when
+ * some object cannot be (video, unknown syntaxes) or another syntax is asked for.
+ *
+ * <p>Also holds the {@link #metadata() metadata} and {@link #frames() frames and bulk data} handlers.
  */
 public final class WadoRsHandler {
     private static final System.Logger LOG = System.getLogger(WadoRsHandler.class.getName());
 
     private final InstanceIndex index;
-    private final InstanceListing listing;
     private final BlobStore blobStore;
     private final AuditLog auditLog;
     private final DicomWebSettings settings;
+    private final Transcoder transcoder;
+    private final MetadataHandler metadata;
+    private final FrameHandler frames;
 
-    public WadoRsHandler(InstanceIndex index, InstanceListing listing, BlobStore blobStore, AuditLog auditLog,
-                         DicomWebSettings settings) {
+    public WadoRsHandler(InstanceIndex index, BlobStore blobStore, AuditLog auditLog, DicomWebSettings settings) {
         this.index = index;
-        this.listing = listing;
         this.blobStore = blobStore;
         this.auditLog = auditLog;
         this.settings = settings;
+        this.transcoder = new Transcoder(blobStore, settings.tempDir());
+        this.metadata = new MetadataHandler(index, auditLog, settings);
+        this.frames = new FrameHandler(index, blobStore, transcoder, auditLog, settings);
+    }
+
+    /** {@code .../metadata} at study, series and instance level. */
+    public MetadataHandler metadata() {
+        return metadata;
+    }
+
+    /** {@code .../frames/{list}} and {@code .../bulkdata/{path}}. */
+    public FrameHandler frames() {
+        return frames;
     }
 
     public void retrieveStudy(ServerRequest request, ServerResponse response) {
         String study = uid(request, "study", "Study Instance UID");
-        List<IndexedInstance> instances = listing.inStudy(study);
+        List<IndexedInstance> instances = index.instancesInStudy(study);
         if (instances.isEmpty()) {
             throw DicomWebException.notFound("no study " + study);
         }
@@ -65,7 +84,7 @@ public final class WadoRsHandler {
     public void retrieveSeries(ServerRequest request, ServerResponse response) {
         String study = uid(request, "study", "Study Instance UID");
         String series = uid(request, "series", "Series Instance UID");
-        List<IndexedInstance> instances = listing.inSeries(study, series);
+        List<IndexedInstance> instances = index.instancesInSeries(study, series);
         if (instances.isEmpty()) {
             throw DicomWebException.notFound("no series " + series + " in study " + study);
         }
@@ -84,11 +103,11 @@ public final class WadoRsHandler {
     }
 
     private void send(ServerRequest request, ServerResponse response, List<IndexedInstance> instances, String resource) {
-        negotiate(AcceptHeader.of(request), instances);
+        boolean transcode = negotiate(LenientAccept.of(request), instances);
         ResourceUrls urls = ResourceUrls.of(request, settings);
         // The first object is opened before the status is sent, so a store failure can still be
         // answered properly; a failure after that can only cut the response short.
-        InputStream first = open(instances.getFirst());
+        InputStream first = transcode ? null : open(instances.getFirst());
         String boundary = MultipartWriter.newBoundary();
         response.status(200);
         response.header(HeaderNames.CONTENT_TYPE, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
@@ -97,7 +116,15 @@ public final class WadoRsHandler {
             MultipartWriter writer = new MultipartWriter(out, boundary);
             for (int i = 0; i < instances.size(); i++) {
                 IndexedInstance instance = instances.get(i);
-                try (InputStream content = i == 0 ? first : open(instance)) {
+                if (transcode && !instance.transferSyntaxUid().equals(TransferSyntaxes.EXPLICIT_LE)) {
+                    // Decoded before its part starts, so a failure to decode cuts the response between parts.
+                    AttributeList decoded = transcoder.read(instance, true);
+                    // The part's content follows its headers directly: the writer copies nothing itself.
+                    writer.writePart(transcodedPartHeaders(instance, urls), InputStream.nullInputStream());
+                    Transcoder.writeExplicitLittleEndian(decoded, out);
+                    continue;
+                }
+                try (InputStream content = i == 0 && first != null ? first : open(instance)) {
                     writer.writePart(partHeaders(instance, urls), content);
                 }
                 bytes += instance.sizeBytes();
@@ -115,19 +142,32 @@ public final class WadoRsHandler {
     }
 
     /**
-     * Checks the client accepts the objects as stored: the one representation on offer is
-     * multipart/related of application/dicom in the stored transfer syntax (or "*" when the
-     * objects are stored in several).
+     * Chooses between the objects as stored (multipart/related of application/dicom in the stored
+     * transfer syntax, or "*" when they are stored in several; preferred on a tie) and transcoded
+     * to Explicit VR Little Endian (offered when every object can be decoded). True for the latter.
      */
-    private static void negotiate(AcceptHeader accept, List<IndexedInstance> instances) {
+    private static boolean negotiate(AcceptHeader accept, List<IndexedInstance> instances) {
         Set<String> syntaxes = instances.stream().map(IndexedInstance::transferSyntaxUid).collect(Collectors.toSet());
         String syntax = syntaxes.size() == 1 ? syntaxes.iterator().next() : "*";
-        MediaType offer = new MediaType("multipart", "related",
+        MediaType asStored = new MediaType("multipart", "related",
                 Map.of("type", "application/dicom", "transfer-syntax", syntax));
-        if (accept.quality(offer) <= 0) {
-            throw DicomWebException.notAcceptable("available: multipart/related; type=\"application/dicom\" in the "
-                    + "stored transfer syntax (" + String.join(", ", syntaxes) + "); transcoding is not supported yet");
-        }
+        MediaType transcoded = new MediaType("multipart", "related",
+                Map.of("type", "application/dicom", "transfer-syntax", TransferSyntaxes.EXPLICIT_LE));
+        boolean decodable = syntaxes.stream().allMatch(TransferSyntaxes::canDecode);
+        MediaType chosen = accept.choose(decodable ? List.of(asStored, transcoded) : List.of(asStored))
+                .orElseThrow(() -> DicomWebException.notAcceptable("available: multipart/related; "
+                        + "type=\"application/dicom\" in the stored transfer syntax (" + String.join(", ", syntaxes)
+                        + ")" + (decodable ? " or " + TransferSyntaxes.EXPLICIT_LE
+                                : "; some cannot be decompressed (video or unsupported compression)")));
+        return chosen == transcoded && !syntax.equals(TransferSyntaxes.EXPLICIT_LE);
+    }
+
+    private static Map<String, String> transcodedPartHeaders(IndexedInstance instance, ResourceUrls urls) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/dicom; transfer-syntax=" + TransferSyntaxes.EXPLICIT_LE);
+        headers.put("Content-Location", urls.instance(instance.studyInstanceUid(), instance.seriesInstanceUid(),
+                instance.sopInstanceUid()));
+        return headers;
     }
 
     private InputStream open(IndexedInstance instance) {
@@ -153,7 +193,7 @@ public final class WadoRsHandler {
         return headers;
     }
 
-    private static String uid(ServerRequest request, String parameter, String what) {
+    static String uid(ServerRequest request, String parameter, String what) {
         String uid = request.path().pathParameters().get(parameter);
         if (!Uids.isValid(uid)) {
             throw DicomWebException.badRequest("not a valid " + what + " in the path");

@@ -2,6 +2,7 @@ package org.vesalius.dimse.message;
 
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
@@ -28,11 +29,20 @@ public final class MessageReader extends CompositeResponseHandler {
     private AttributeList command;
     private Message message;
 
-    /** Reads the next message on {@code association}, blocking until it is complete. */
-    public static Message read(Association association) throws DicomNetworkException, IOException {
+    /**
+     * Reads the next message on {@code association}, blocking until it is complete. A release or
+     * abort by the peer, or a protocol violation, is an IOException: the association is over.
+     */
+    public static Message read(Association association) throws IOException {
         MessageReader reader = new MessageReader();
-        association.setReceivedDataHandler(reader);
-        association.waitForPDataPDUsUntilHandlerReportsDone();
+        try {
+            association.setReceivedDataHandler(reader);
+            association.waitForPDataPDUsUntilHandlerReportsDone();
+        } catch (DicomNetworkException e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (AReleaseException e) {
+            throw new IOException("the peer released the association before answering", e);
+        }
         return reader.message;
     }
 

@@ -34,4 +34,21 @@ public interface RequestingAssociation {
 
     /** The contexts accepted for this abstract syntax (C-GET's storage contexts). */
     List<AcceptedContext> acceptedFor(String abstractSyntaxUid);
+
+    /**
+     * True when the peer sent a C-CANCEL-RQ for the request of this message ID since the last
+     * look. Any other request arriving now breaks the protocol (we negotiate no asynchronous
+     * operations) and ends the association.
+     */
+    default boolean cancelRequested(int messageId) throws IOException {
+        Optional<Message> message = poll();
+        if (message.isEmpty()) {
+            return false;
+        }
+        if (message.get().commandField() != CommandSet.C_CANCEL_RQ) {
+            throw new IOException("command 0x" + Integer.toHexString(message.get().commandField())
+                    + " received while a request is being answered");
+        }
+        return message.get().messageIdBeingRespondedTo() == messageId;
+    }
 }

@@ -20,12 +20,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vesalius.dimse.DimseSettings;
+import org.vesalius.dimse.aes.AeRegistry;
+import org.vesalius.dimse.export.InstanceResolver;
+import org.vesalius.dimse.export.InstanceSender;
+import org.vesalius.dimse.export.StoreScu;
+import org.vesalius.dimse.find.CFindScp;
+import org.vesalius.dimse.retrieve.RetrieveScp;
 import org.vesalius.dimse.store.CStoreScp;
+import org.vesalius.storage.blob.BlobStore;
+import org.vesalius.storage.index.InstanceIndex;
 import org.vesalius.storage.ingest.IngestService;
+import org.vesalius.storage.query.QueryEngine;
 
 /**
- * The DICOM listener: accepts associations on the configured address and port and serves C-ECHO
- * and C-STORE on each, one virtual thread per association, at most
+ * The DICOM listener: accepts associations on the configured address and port and serves C-ECHO,
+ * C-STORE, C-FIND, C-MOVE and C-GET on each, one virtual thread per association, at most
  * {@link DimseSettings#maxAssociations()} at once (beyond that an association is rejected with
  * "local limit exceeded", a transient reason the sender retries).
  *
@@ -47,7 +56,7 @@ public final class DimseServer implements AutoCloseable {
     private static final byte[] LOCAL_LIMIT_EXCEEDED = {0x03, 0, 0, 0, 0, 4, 0, 2, 3, 2};
 
     private final DimseSettings settings;
-    private final CStoreScp storeScp;
+    private final DimseServices services;
     private final Semaphore slots;
     private final Map<ScpAssociation, Thread> active = new ConcurrentHashMap<>();
     private final AtomicLong associationCounter = new AtomicLong();
@@ -55,9 +64,15 @@ public final class DimseServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean closing;
 
-    public DimseServer(DimseSettings settings, IngestService ingestService) {
+    /**
+     * @param aeRegistry the known remote AEs: C-MOVE destinations
+     */
+    public DimseServer(DimseSettings settings, IngestService ingestService, QueryEngine queryEngine, InstanceIndex index,
+                       BlobStore blobStore, AeRegistry aeRegistry) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.storeScp = new CStoreScp(ingestService);
+        this.services = new DimseServices(new CStoreScp(ingestService), new CFindScp(queryEngine),
+                new RetrieveScp(settings.aeTitle(), new InstanceResolver(queryEngine, index), new InstanceSender(blobStore),
+                        aeRegistry, StoreScu.Timeouts.DEFAULT));
         this.slots = new Semaphore(settings.maxAssociations());
     }
 
@@ -112,7 +127,7 @@ public final class DimseServer implements AutoCloseable {
             }
             Runnable releaseSlot = releaseOnce();
             socket.onReleaseOrAbort(releaseSlot);
-            ScpAssociation association = new ScpAssociation(socket, settings, storeScp);
+            ScpAssociation association = new ScpAssociation(socket, settings, services);
             Thread thread = Thread.ofVirtual().name("dimse-association-" + associationCounter.incrementAndGet())
                     .unstarted(() -> {
                         try {

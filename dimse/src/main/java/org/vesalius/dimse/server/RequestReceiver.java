@@ -214,12 +214,7 @@ final class RequestReceiver extends CompositeResponseHandler {
 
     /** Closes and deletes a data set file not yet handed over (failure, or the association died). */
     void discardUnfinished() {
-        if (identifier != null) {
-            identifier.writeBytes(pdv.getValue());
-            if (identifier.size() > MAX_IDENTIFIER_BYTES) {
-                throw new DicomNetworkException("identifier larger than " + MAX_IDENTIFIER_BYTES + " bytes");
-            }
-        } else if (dataSetOut != null) {
+        if (dataSetOut != null) {
             try {
                 dataSetOut.close();
             } catch (IOException ignored) {

@@ -60,7 +60,7 @@ class DimseServerTest {
     }
 
     private DimseServer startServer(DimseSettings settings) throws IOException {
-        return new DimseServer(settings, archive.ingest).start();
+        return archive.server(settings).start();
     }
 
     @AfterEach

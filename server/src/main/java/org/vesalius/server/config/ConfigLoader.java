@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.vesalius.server.api.ApiSettings;
+import org.vesalius.server.security.AuthSettings;
+import org.vesalius.dicomweb.cors.CorsSettings;
+import org.vesalius.dicomweb.qido.QidoSettings;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 
@@ -91,6 +95,17 @@ public final class ConfigLoader {
                 ServerConfig.ingestSettings(c.get("ingest.duplicates").asString().orElse("replace"),
                         c.get("ingest.maxbytes").asLong().orElse(8L << 30)),
                 c.get("ingest.subject").asString().orElse("PatientID"),
-                c.get("insecure").asBoolean().orElse(false));
+                c.get("insecure").asBoolean().orElse(false),
+                AuthSettings.of(c.get("auth.mode").asString().orElse("none"), c.get("auth.issuer").asString().orElse(""),
+                        c.get("auth.audience").asString().orElse(""), c.get("auth.clientid").asString().orElse(""),
+                        c.get("auth.clockskew").asString().orElse("")),
+                ApiSettings.of(c.get("api.subjectmismatch").asString().orElse("report"),
+                        c.get("api.uploadttl").asString().orElse("PT1H")),
+                new QidoSettings(c.get("dicomweb.qido.limit").asInt().orElse(1000),
+                        c.get("dicomweb.qido.maxlimit").asInt().orElse(1000)),
+                c.get("dicomweb.cors.origins").asString().map(CorsSettings::parse).orElse(CorsSettings.LOOPBACK),
+                // The OHIF build is served only when asked for (--viewer): it is built separately.
+                c.get("viewer.enabled").asBoolean().orElse(false)
+                        ? Optional.of(Path.of(c.get("viewer.dir").asString().orElse("./viewer"))) : Optional.empty());
     }
 }

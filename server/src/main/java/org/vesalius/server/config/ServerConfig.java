@@ -4,6 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.vesalius.dicomweb.cors.CorsSettings;
+import org.vesalius.dicomweb.qido.QidoSettings;
+import org.vesalius.server.api.ApiSettings;
+import org.vesalius.server.security.AuthSettings;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 import org.vesalius.storage.ingest.DuplicatePolicy;
@@ -27,7 +31,12 @@ public record ServerConfig(
         Optional<S3Settings> s3,
         IngestSettings ingest,
         String subjectAttribute,
-        boolean insecure) {
+        boolean insecure,
+        AuthSettings auth,
+        ApiSettings api,
+        QidoSettings qido,
+        CorsSettings cors,
+        Optional<Path> viewerDir) {
 
     public enum BlobStoreKind { FILESYSTEM, S3 }
 
@@ -41,7 +50,8 @@ public record ServerConfig(
         return isLoopback(httpHost) && isLoopback(dicomHost);
     }
 
-    private static boolean isLoopback(String host) {
+    /** True for a loopback address (127.0.0.1, ::1, localhost); false for anything else or an unknown name. */
+    public static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

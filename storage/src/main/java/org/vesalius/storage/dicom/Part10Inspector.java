@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
@@ -24,6 +27,10 @@ import java.util.zip.InflaterInputStream;
  * archive must refuse truncated objects without holding them, so this walker reads element headers
  * and skips values, holding nothing but a small buffer. PixelMed still parses the header values
  * ({@link DicomHeaderReader}).
+ *
+ * <p>On the same walk it notes where the large values, the pixel data and each pixel data fragment
+ * lie ({@link ValueLayout}), so frames and bulk data can later be served by ranged reads of the
+ * stored object. Only the offset tables are read for that, never the values themselves.
  */
 public final class Part10Inspector {
     /** Deeper nesting than this is refused: real data sets nest a few levels, attacks nest millions. */
@@ -33,12 +40,15 @@ public final class Part10Inspector {
     private static final int ITEM_END = 0xFFFEE00D;
     private static final int SEQUENCE_END = 0xFFFEE0DD;
     private static final int PIXEL_DATA = 0x7FE00010;
+    private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
+    /** Offset tables larger than this (a 16M-frame object) are ignored: frames are then found by markers. */
+    private static final long MAX_OFFSET_TABLE_BYTES = 128L * 1024 * 1024;
 
     private Part10Inspector() {
     }
 
     /** What the walk found: size, digest and transfer syntax of a structurally complete file. */
-    public record Inspection(long sizeBytes, String sha256Hex, String transferSyntaxUid) {
+    public record Inspection(long sizeBytes, String sha256Hex, String transferSyntaxUid, ValueLayout layout) {
     }
 
     /** A file that is not a complete DICOM Part 10 object; the message says where and why. */
@@ -63,10 +73,12 @@ public final class Part10Inspector {
                 throw new MalformedDicomException("not a DICOM Part 10 file (no 'DICM' after the preamble)");
             }
             String transferSyntax = readMetaInformation(meta);
-            walkDataSet(transferSyntax, meta);
+            Layout layout = new Layout();
+            boolean addressable = walkDataSet(transferSyntax, meta, layout);
             // Drain anything the walk did not need (nothing, for a well-formed file) into the digest.
             in.transferTo(OutputStream.nullOutputStream());
-            return new Inspection(Files.size(file), HexFormat.of().formatHex(sha256.digest()), transferSyntax);
+            return new Inspection(Files.size(file), HexFormat.of().formatHex(sha256.digest()), transferSyntax,
+                    layout.build(addressable));
         } catch (EOFException e) {
             throw new MalformedDicomException("truncated: the file ends inside an element");
         }
@@ -106,7 +118,8 @@ public final class Part10Inspector {
         return transferSyntax;
     }
 
-    private static void walkDataSet(String transferSyntax, Reader meta) throws IOException {
+    /** Walks the data set; false when its offsets are not those of the stored bytes' values (see ValueLayout). */
+    private static boolean walkDataSet(String transferSyntax, Reader meta, Layout layout) throws IOException {
         boolean implicitVr = transferSyntax.equals("1.2.840.10008.1.2");
         boolean bigEndian = transferSyntax.equals("1.2.840.10008.1.2.2");
         boolean deflated = transferSyntax.equals("1.2.840.10008.1.2.1.99")
@@ -123,14 +136,16 @@ public final class Part10Inspector {
         if (dataSet.atEnd()) {
             throw new MalformedDicomException("the file holds no data set after its meta information");
         }
-        walkElements(dataSet, 0, -1, false);
+        walkElements(dataSet, 0, -1, false, "", layout);
+        return !deflated && !bigEndian;
     }
 
     /**
      * Walks elements until the end of the stream (top level), {@code end} bytes (defined-length
      * item), or an item delimiter (undefined-length item).
      */
-    private static void walkElements(Reader reader, int depth, long end, boolean untilItemEnd) throws IOException {
+    private static void walkElements(Reader reader, int depth, long end, boolean untilItemEnd, String path,
+                                     Layout layout) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new MalformedDicomException("sequences nested deeper than " + MAX_DEPTH);
         }
@@ -151,22 +166,35 @@ public final class Part10Inspector {
             }
             String vr = reader.explicitVr ? reader.readVr() : null;
             long length = reader.readLength(vr);
+            String elementPath = TagPath.of(path, tag);
+            boolean topLevel = path.isEmpty();
             if (length != UNDEFINED) {
                 if ("SQ".equals(vr)) {
-                    walkSequenceItems(reader, depth + 1, reader.position + length);
+                    walkSequenceItems(reader, depth + 1, reader.position + length, elementPath, layout);
+                } else if (topLevel && tag == PIXEL_DATA) {
+                    layout.pixelData = new ValueLayout.PixelData(vr, false, reader.position, length, null, List.of());
+                    reader.skip(length);
+                } else if (topLevel && tag == EXTENDED_OFFSET_TABLE && length <= MAX_OFFSET_TABLE_BYTES) {
+                    layout.extendedOffsetTable = reader.readUnsigned64s(length);
                 } else {
+                    if (length > ValueLayout.LARGE_VALUE_BYTES) {
+                        layout.values.add(new ValueLayout.LargeValue(elementPath, vr, reader.position, length));
+                    }
                     reader.skip(length);
                 }
             } else if (tag == PIXEL_DATA || "OB".equals(vr) || "OW".equals(vr)) {
-                walkFragments(reader);
+                ValueLayout.PixelData fragments = walkFragments(reader, vr);
+                if (topLevel && tag == PIXEL_DATA) {
+                    layout.pixelData = fragments;
+                }
             } else if ("UN".equals(vr)) {
                 // PS3.5 6.2.2: an undefined-length UN is a sequence encoded in implicit VR little endian.
                 Reader implicit = new Reader(reader.in, true, false);
                 implicit.position = reader.position;
-                walkSequenceItems(implicit, depth + 1, -1);
+                walkSequenceItems(implicit, depth + 1, -1, elementPath, layout);
                 reader.position = implicit.position;
             } else if (vr == null || "SQ".equals(vr)) {
-                walkSequenceItems(reader, depth + 1, -1);
+                walkSequenceItems(reader, depth + 1, -1, elementPath, layout);
             } else {
                 throw new MalformedDicomException("undefined length on a " + vr + " element");
             }
@@ -180,7 +208,9 @@ public final class Part10Inspector {
     }
 
     /** Items of a sequence: until {@code end} bytes, or until the sequence delimiter when end < 0. */
-    private static void walkSequenceItems(Reader reader, int depth, long end) throws IOException {
+    private static void walkSequenceItems(Reader reader, int depth, long end, String path, Layout layout)
+            throws IOException {
+        int itemNumber = 0;
         while (end < 0 || reader.position < end) {
             int tag = reader.readTag();
             long length = reader.readUnsigned32();
@@ -193,10 +223,11 @@ public final class Part10Inspector {
             if (tag != ITEM) {
                 throw new MalformedDicomException(String.format("expected an item, found (%04X,%04X)", tag >>> 16, tag & 0xFFFF));
             }
+            String itemPath = TagPath.item(path, ++itemNumber);
             if (length == UNDEFINED) {
-                walkElements(reader, depth, -1, true);
+                walkElements(reader, depth, -1, true, itemPath, layout);
             } else {
-                walkElements(reader, depth, reader.position + length, false);
+                walkElements(reader, depth, reader.position + length, false, itemPath, layout);
             }
         }
         if (reader.position != end) {
@@ -204,18 +235,54 @@ public final class Part10Inspector {
         }
     }
 
-    /** Encapsulated pixel data: the basic offset table and the fragments, then the delimiter. */
-    private static void walkFragments(Reader reader) throws IOException {
+    /**
+     * Encapsulated pixel data: the basic offset table and the fragments, then the delimiter. Reads
+     * the offset table and the first two bytes of each fragment, skips the rest.
+     */
+    private static ValueLayout.PixelData walkFragments(Reader reader, String vr) throws IOException {
+        long[] basicOffsetTable = null;
+        List<ValueLayout.Fragment> fragments = new ArrayList<>();
         while (true) {
+            long itemOffset = reader.position;
             int tag = reader.readTag();
             long length = reader.readUnsigned32();
             if (tag == SEQUENCE_END) {
-                return;
+                return new ValueLayout.PixelData(vr == null ? "OB" : vr, true, -1, -1, basicOffsetTable, fragments);
             }
             if (tag != ITEM || length == UNDEFINED) {
                 throw new MalformedDicomException("malformed encapsulated pixel data fragment");
             }
-            reader.skip(length);
+            if (basicOffsetTable == null) {
+                basicOffsetTable = length <= MAX_OFFSET_TABLE_BYTES && length % 4 == 0
+                        ? reader.readUnsigned32s(length) : skipped(reader, length);
+            } else {
+                long offset = reader.position;
+                int firstTwo = -1;
+                if (length >= 2) {
+                    byte[] two = reader.readBytes(2);
+                    firstTwo = (two[0] & 0xFF) << 8 | (two[1] & 0xFF);
+                    reader.skip(length - 2);
+                } else {
+                    reader.skip(length);
+                }
+                fragments.add(new ValueLayout.Fragment(itemOffset, offset, length, firstTwo));
+            }
+        }
+    }
+
+    private static long[] skipped(Reader reader, long length) throws IOException {
+        reader.skip(length);
+        return new long[0];
+    }
+
+    /** What the walk noted of the values' positions. */
+    private static final class Layout {
+        private final List<ValueLayout.LargeValue> values = new ArrayList<>();
+        private ValueLayout.PixelData pixelData;
+        private long[] extendedOffsetTable;
+
+        ValueLayout build(boolean addressable) {
+            return new ValueLayout(addressable, values, pixelData, extendedOffsetTable);
         }
     }
 
@@ -293,6 +360,36 @@ public final class Part10Inspector {
                     return littleEndian ? (b[0] & 0xFF) | (b[1] & 0xFF) << 8 : (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
                 }
             }
+        }
+
+        /** A table of 32-bit values (the Basic Offset Table), read in chunks so a bad length costs no memory. */
+        long[] readUnsigned32s(long length) throws IOException {
+            long[] values = new long[0];
+            for (long read = 0; read < length; read += 4) {
+                if (read / 4 >= values.length) {
+                    values = Arrays.copyOf(values, (int) Math.min(length / 4, Math.max(16, values.length * 2L)));
+                }
+                values[(int) (read / 4)] = readUnsigned32();
+            }
+            return values;
+        }
+
+        /** A table of 64-bit values (the Extended Offset Table); a length not a multiple of 8 gives none. */
+        long[] readUnsigned64s(long length) throws IOException {
+            if (length % 8 != 0) {
+                skip(length);
+                return null;
+            }
+            long[] values = new long[0];
+            for (long read = 0; read < length; read += 8) {
+                if (read / 8 >= values.length) {
+                    values = Arrays.copyOf(values, (int) Math.min(length / 8, Math.max(16, values.length * 2L)));
+                }
+                long low = readUnsigned32();
+                long high = readUnsigned32();
+                values[(int) (read / 8)] = littleEndian ? high << 32 | low : low << 32 | high;
+            }
+            return values;
         }
 
         long readUnsigned32() throws IOException {

@@ -1,6 +1,7 @@
 package org.vesalius.storage.index;
 
 import static org.vesalius.schema.jooq.Tables.INSTANCE;
+import static org.vesalius.schema.jooq.Tables.INSTANCE_METADATA;
 import static org.vesalius.schema.jooq.Tables.SERIES;
 import static org.vesalius.schema.jooq.Tables.STUDY;
 
@@ -10,11 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.SelectOnConditionStep;
 import org.jooq.exception.DataAccessException;
+import org.vesalius.storage.dicom.BulkLocations;
 
 /**
  * The patient / study / series / instance / subject rows of the index, written by the ingest path
@@ -131,6 +134,109 @@ public final class InstanceIndex {
             }
             after = page.getLast().get(INSTANCE.PK);
         }
+    }
+
+    /**
+     * The instances of a study, as WADO-RS streams them: in series then instance number order
+     * (unnumbered last, then in the order received). Empty when there is no such study.
+     *
+     * <p>The list is fetched whole (a few hundred bytes an instance) so that no connection stays
+     * open while a slow client downloads a large study.
+     */
+    public List<IndexedInstance> instancesInStudy(String studyUid) {
+        return instancesWhere(STUDY.STUDY_INSTANCE_UID.eq(studyUid));
+    }
+
+    /** The instances of a series of a study, in instance number order; empty when there is none. */
+    public List<IndexedInstance> instancesInSeries(String studyUid, String seriesUid) {
+        return instancesWhere(STUDY.STUDY_INSTANCE_UID.eq(studyUid).and(SERIES.SERIES_INSTANCE_UID.eq(seriesUid)));
+    }
+
+    private List<IndexedInstance> instancesWhere(Condition condition) {
+        return selectIndexed(database.dsl())
+                .where(condition)
+                .orderBy(SERIES.SERIES_NUMBER.asc().nullsLast(), SERIES.PK,
+                        INSTANCE.INSTANCE_NUMBER.asc().nullsLast(), INSTANCE.PK)
+                .fetch(InstanceIndex::toIndexed);
+    }
+
+    /** One instance's stored DICOM JSON (null when it was indexed without metadata) and its UIDs. */
+    public record MetadataRow(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid,
+                              String dicomJson) {
+    }
+
+    /**
+     * Calls consumer with the stored metadata of every instance of a study, of a series of it
+     * ({@code seriesUid} not null) or of one instance ({@code sopInstanceUid} too), in series then
+     * instance number order, without reading any blob. Reads pages of {@link #pageSize} instances
+     * (one query for most series and studies), so neither memory nor a connection is held for a
+     * whole large study while the consumer writes to a slow client.
+     *
+     * @return false when no instance matched (nothing was called)
+     */
+    public boolean forEachMetadata(String studyUid, String seriesUid, String sopInstanceUid,
+                                   Consumer<MetadataRow> consumer) {
+        Condition condition = STUDY.STUDY_INSTANCE_UID.eq(studyUid);
+        if (seriesUid != null) {
+            condition = condition.and(SERIES.SERIES_INSTANCE_UID.eq(seriesUid));
+        }
+        if (sopInstanceUid != null) {
+            condition = condition.and(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid));
+        }
+        boolean any = false;
+        // Paged by OFFSET in the response order (series and instance numbers may be null and repeat,
+        // so there is no simple key to continue from). Past the first page, an ingest running
+        // meanwhile may shift a row across a page boundary; metadata readers tolerate that.
+        for (int offset = 0; ; offset += pageSize) {
+            Result<Record> page = database.dsl()
+                    .select(List.of(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
+                            INSTANCE_METADATA.DICOM_JSON))
+                    .from(INSTANCE)
+                    .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_FK))
+                    .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_FK))
+                    .leftJoin(INSTANCE_METADATA).on(INSTANCE_METADATA.INSTANCE_FK.eq(INSTANCE.PK))
+                    .where(condition)
+                    .orderBy(SERIES.SERIES_NUMBER.asc().nullsLast(), SERIES.PK,
+                            INSTANCE.INSTANCE_NUMBER.asc().nullsLast(), INSTANCE.PK)
+                    .limit(pageSize)
+                    .offset(offset)
+                    .fetch();
+            for (Record row : page) {
+                any = true;
+                consumer.accept(new MetadataRow(row.get(STUDY.STUDY_INSTANCE_UID), row.get(SERIES.SERIES_INSTANCE_UID),
+                        row.get(INSTANCE.SOP_INSTANCE_UID), row.get(INSTANCE_METADATA.DICOM_JSON)));
+            }
+            if (page.size() < pageSize) {
+                return any;
+            }
+        }
+    }
+
+    /**
+     * An instance with where its frames and bulk data lie.
+     *
+     * @param locations null when the instance was indexed without metadata
+     */
+    public record LocatedInstance(IndexedInstance instance, BulkLocations locations) {
+    }
+
+    /** The instance, if indexed under this study and series, with its bulk data locations; one query. */
+    public Optional<LocatedInstance> findLocated(String studyUid, String seriesUid, String sopInstanceUid) {
+        DSLContext dsl = database.dsl();
+        return dsl.select(List.of(INSTANCE.PK, STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID,
+                        INSTANCE.SOP_INSTANCE_UID, INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID,
+                        INSTANCE.SIZE_BYTES, INSTANCE.DIGEST_SHA256, INSTANCE.BLOB_KEY, INSTANCE.RECEIVED_AT,
+                        INSTANCE_METADATA.BULK_LOCATIONS))
+                .from(INSTANCE)
+                .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_FK))
+                .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_FK))
+                .leftJoin(INSTANCE_METADATA).on(INSTANCE_METADATA.INSTANCE_FK.eq(INSTANCE.PK))
+                .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid), SERIES.SERIES_INSTANCE_UID.eq(seriesUid),
+                        STUDY.STUDY_INSTANCE_UID.eq(studyUid))
+                .fetchOptional(row -> {
+                    String locations = row.get(INSTANCE_METADATA.BULK_LOCATIONS);
+                    return new LocatedInstance(toIndexed(row), locations == null ? null : BulkLocations.parse(locations));
+                });
     }
 
     /** Number of indexed instances. */

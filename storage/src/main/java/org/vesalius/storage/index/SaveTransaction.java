@@ -1,6 +1,7 @@
 package org.vesalius.storage.index;
 
 import static org.vesalius.schema.jooq.Tables.INSTANCE;
+import static org.vesalius.schema.jooq.Tables.INSTANCE_METADATA;
 import static org.vesalius.schema.jooq.Tables.PATIENT;
 import static org.vesalius.schema.jooq.Tables.SERIES;
 import static org.vesalius.schema.jooq.Tables.STUDY;
@@ -203,12 +204,31 @@ final class SaveTransaction {
                     .forUpdate()
                     .fetchOne();
             if (existing != null) {
-                return replace(existing, row, seriesPk);
+                SaveResult result = replace(existing, row, seriesPk);
+                saveMetadata(existing.value1());
+                return result;
             }
             if (tx.insertInto(INSTANCE).set(row).onConflict(INSTANCE.SOP_INSTANCE_UID).doNothing().execute() == 1) {
+                if (entry.metadata() != null) {
+                    // Read back rather than RETURNING: jOOQ emulates this insert with MERGE on H2.
+                    saveMetadata(tx.select(INSTANCE.PK).from(INSTANCE)
+                            .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid)).fetchSingle(INSTANCE.PK));
+                }
                 return new SaveResult(false, Optional.empty());
             }
             // Another transaction inserted the same new instance first: replace it on the next turn.
+        }
+    }
+
+    /** The instance's WADO-RS metadata, replacing what a replaced object left. */
+    private void saveMetadata(long instancePk) {
+        tx.deleteFrom(INSTANCE_METADATA).where(INSTANCE_METADATA.INSTANCE_FK.eq(instancePk)).execute();
+        if (entry.metadata() != null) {
+            tx.insertInto(INSTANCE_METADATA)
+                    .set(INSTANCE_METADATA.INSTANCE_FK, instancePk)
+                    .set(INSTANCE_METADATA.DICOM_JSON, entry.metadata().dicomJson())
+                    .set(INSTANCE_METADATA.BULK_LOCATIONS, entry.metadata().locations().format())
+                    .execute();
         }
     }
 

@@ -14,6 +14,8 @@ import org.vesalius.storage.blob.BlobKeys;
 import org.vesalius.storage.blob.BlobStore;
 import org.vesalius.storage.dicom.DicomHeader;
 import org.vesalius.storage.dicom.DicomHeaderReader;
+import org.vesalius.storage.dicom.InstanceMetadata;
+import org.vesalius.storage.dicom.InstanceMetadataReader;
 import org.vesalius.storage.dicom.Part10Inspector;
 import org.vesalius.storage.dicom.Part10Inspector.Inspection;
 import org.vesalius.storage.dicom.Uids;
@@ -77,13 +79,14 @@ public final class IngestService {
                     "SOP Instance UID " + sopUid + " is already stored with different content");
         }
 
+        InstanceMetadata metadata = readMetadata(part10File, inspection);
         String blobKey = BlobKeys.dicomInstance(header.study().studyInstanceUid(),
                 header.series().seriesInstanceUid(), sopUid, inspection.sha256Hex());
         writeBlob(part10File, blobKey, inspection.sizeBytes());
 
         String subjectId = request.subjectId() != null ? request.subjectId() : header.subjectId();
         InstanceEntry entry = new InstanceEntry(header, subjectId, inspection.sizeBytes(), inspection.sha256Hex(),
-                blobKey, clock.instant(), request.origin());
+                blobKey, clock.instant(), request.origin(), metadata);
         SaveResult saved = saveToIndex(entry, blobKey);
 
         saved.previousBlobKey().ifPresent(this::deleteQuietly);
@@ -120,6 +123,16 @@ public final class IngestService {
         } catch (IOException | DicomException | RuntimeException e) {
             throw new IngestException(IngestException.Failure.CANNOT_UNDERSTAND,
                     "cannot parse the DICOM header: " + e.getMessage(), e);
+        }
+    }
+
+    /** The WADO-RS metadata, computed once here so that metadata requests never read the object. */
+    private static InstanceMetadata readMetadata(Path file, Inspection inspection) throws IngestException {
+        try {
+            return InstanceMetadataReader.read(file, inspection.layout());
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new IngestException(IngestException.Failure.CANNOT_UNDERSTAND,
+                    "cannot read the DICOM metadata: " + e.getMessage(), e);
         }
     }
 

@@ -353,13 +353,14 @@ abstract class InstanceIndexContract {
     @Test
     void migrationRunsOnceAndDataSurvivesReopening() {
         index.save(TestEntry.instance("1.2.3.1").build());
-        assertThat(appliedMigrations()).isEqualTo(1);
+        int applied = appliedMigrations();
+        assertThat(applied).isEqualTo(Flyway.configure().dataSource(database.dataSource()).load().info().all().length);
         database.close();
 
         database = Database.open(settings);
         index = new InstanceIndex(database);
 
-        assertThat(appliedMigrations()).isEqualTo(1);
+        assertThat(appliedMigrations()).isEqualTo(applied);
         assertThat(index.findInstance("1.2.3.1")).isPresent();
     }
 
