@@ -15,16 +15,23 @@ PIXELMED_VERSION := 20220618
 PIXELMED_IMAGEIO_VERSION := 20200328
 M2 := $(HOME)/.m2/repository/com/pixelmed
 
-.PHONY: deps test-deps build test run clean
+.PHONY: deps test-deps build test run viewer clean
 
 # PixelMed is not on Maven Central: it comes from Debian's libpixelmed-java.
 deps: $(M2)/pixelmed/$(PIXELMED_VERSION)/pixelmed-$(PIXELMED_VERSION).jar $(M2)/pixelmed-imageio/$(PIXELMED_IMAGEIO_VERSION)/pixelmed-imageio-$(PIXELMED_IMAGEIO_VERSION).jar
 
 # The tests' real peers and sample data: DCMTK's tools and pydicom's test files.
+# Chromium and Node.js drive the OHIF viewer test (its npm packages install themselves).
 test-deps: deps
-	@command -v storescu >/dev/null && [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || { \
+	@missing=""; \
+	command -v storescu >/dev/null || missing="$$missing dcmtk"; \
+	[ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || missing="$$missing python3-pydicom"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends dcmtk python3-pydicom; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 /usr/share/java/pixelmed.jar /usr/share/java/pixelmed_imageio.jar:
 	$(SUDO) apt-get update -q
@@ -47,6 +54,10 @@ test: test-deps
 
 run: build
 	./vesalius serve
+
+# The OHIF viewer served by `./vesalius serve --viewer` at /viewer, built from the npm package.
+viewer:
+	bash server/src/main/viewer/build-ohif.sh viewer
 
 clean:
 	$(MVN) -q clean

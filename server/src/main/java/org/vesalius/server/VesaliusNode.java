@@ -13,6 +13,7 @@ import org.vesalius.server.api.ApiService;
 import org.vesalius.server.audit.AuditFilter;
 import org.vesalius.server.audit.AuditRoutes;
 import org.vesalius.server.config.ServerConfig;
+import org.vesalius.server.annotation.AnnotationService;
 import org.vesalius.server.convert.ConvertService;
 import org.vesalius.server.health.HealthService;
 import org.vesalius.storage.query.QueryEngine;
@@ -64,6 +65,8 @@ public final class VesaliusNode implements AutoCloseable {
                             .register("/health", new HealthService(archive.database(), archive.blobStore()))
                             .register("/api/convert", new ConvertService(config.tempDir().resolve("convert"),
                                     config.ingest().maxObjectBytes()))
+                            .register("/api/instances", new AnnotationService(archive.index(), archive.blobStore(),
+                                    archive.ingest(), config.tempDir().resolve("annotation"), "/dicomweb"))
                             .register("/dicomweb", new DicomWebService(archive.ingest(), archive.index(),
                                     archive.database(), archive.blobStore(), archive.auditLog(),
                                     new DicomWebSettings(config.tempDir().resolve("dicomweb"), null),

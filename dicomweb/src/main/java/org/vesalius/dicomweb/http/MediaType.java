@@ -148,7 +148,10 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
 
     private static String unquote(String value, String text) {
         if (!value.startsWith("\"")) {
-            if (!isToken(value)) {
+            // RFC 7231 wants `type="application/dicom"` quoted, but viewers send it bare (OHIF 3.x:
+            // `multipart/related; type=application/octet-stream; transfer-syntax=*`), as DICOMweb
+            // servers accept: a '/' is allowed in an unquoted value.
+            if (!isToken(value.replace("/", ""))) {
                 throw new IllegalArgumentException("bad parameter value '" + printable(value) + "' in media type '"
                         + printable(text) + "'");
             }

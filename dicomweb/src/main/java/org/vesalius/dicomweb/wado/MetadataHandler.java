@@ -3,8 +3,9 @@ package org.vesalius.dicomweb.wado;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -26,7 +27,7 @@ import org.vesalius.storage.index.InstanceIndex.MetadataRow;
  * WADO-RS metadata (PS3.18 10.4.1.1.2) of a study, a series or an instance: a DICOM JSON array,
  * one object per instance, straight from the index (the JSON computed at ingest), never reading a
  * stored object. The BulkDataURIs stored relative to their instance are made absolute here, so
- * they follow the server's public address. Streamed: written as the index pages arrive.
+ * they follow the server's public address. Large answers are streamed as the index pages arrive.
  *
  * <p>Only {@code application/dicom+json} (and {@code application/json}) is offered; the XML
  * multipart form of PS3.18 is not (406).
@@ -82,11 +83,20 @@ public final class MetadataHandler {
                 out.count + " instance(s)");
     }
 
-    /** The response, started at the first instance so that "none found" can still be a 404. */
+    /**
+     * The response body, gathered in memory up to {@link #STREAM_ABOVE} bytes and then streamed:
+     * most studies are answered in one write with a Content-Length (many small chunked writes
+     * meet TCP's delayed acknowledgements and cost tens of milliseconds), a huge one never sits
+     * in memory whole. Nothing is sent before the first instance, so "none found" is still a 404.
+     */
     private static final class JsonArrayOut {
+        private static final int STREAM_ABOVE = 4 * 1024 * 1024;
+
         private final ServerResponse response;
         private final String contentType;
-        private Writer writer;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+        private final Writer writer = new OutputStreamWriter(buffer, StandardCharsets.UTF_8);
+        private OutputStream streaming;
         private int count;
 
         JsonArrayOut(ServerResponse response, String contentType) {
@@ -96,21 +106,23 @@ public final class MetadataHandler {
 
         void write(MetadataRow row, ResourceUrls urls) {
             try {
-                if (writer == null) {
-                    response.status(200);
-                    response.header(HeaderNames.CONTENT_TYPE, contentType + "; charset=utf-8");
-                    writer = new BufferedWriter(new OutputStreamWriter(response.outputStream(), StandardCharsets.UTF_8),
-                            64 * 1024);
-                    writer.write('[');
-                } else {
-                    writer.write(',');
-                }
+                writer.write(count == 0 ? '[' : ',');
                 String instanceUrl = urls.instance(row.studyInstanceUid(), row.seriesInstanceUid(), row.sopInstanceUid());
                 writer.write(row.dicomJson() != null
                         ? row.dicomJson().replace(InstanceMetadata.RELATIVE_BULK_DATA_URI,
                                 "\"BulkDataURI\":\"" + instanceUrl + "/bulkdata/")
                         : withoutMetadata(row));
+                writer.flush();
                 count++;
+                if (buffer.size() > STREAM_ABOVE) {
+                    if (streaming == null) {
+                        response.status(200);
+                        response.header(HeaderNames.CONTENT_TYPE, contentType + "; charset=utf-8");
+                        streaming = response.outputStream();
+                    }
+                    buffer.writeTo(streaming);
+                    buffer.reset();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -119,7 +131,15 @@ public final class MetadataHandler {
         void finish() {
             try {
                 writer.write(']');
-                writer.close();
+                writer.flush();
+                if (streaming == null) {
+                    response.status(200);
+                    response.header(HeaderNames.CONTENT_TYPE, contentType + "; charset=utf-8");
+                    response.send(buffer.toByteArray());
+                } else {
+                    buffer.writeTo(streaming);
+                    streaming.close();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -3,7 +3,9 @@ package org.vesalius.dimse.export;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.DicomOutputStream;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +91,12 @@ public final class InstanceSender {
                 if (transcoded == null) {
                     blob.transferTo(out);
                 } else {
-                    transcoded.write(out, context.get().transferSyntaxUid(), false, true);
+                    // Not AttributeList.write(OutputStream, ...): it closes the stream, and a second
+                    // close here would send one more (empty) last fragment, which aborts the association.
+                    DicomOutputStream dicomOut = new DicomOutputStream(new BufferedOutputStream(out, BUFFER_BYTES), null,
+                            context.get().transferSyntaxUid());
+                    transcoded.write(dicomOut);
+                    dicomOut.flush();
                 }
             } catch (DicomException e) {
                 throw new IOException("cannot write the converted data set", e);

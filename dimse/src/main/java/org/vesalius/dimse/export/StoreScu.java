@@ -27,6 +27,7 @@ import org.vesalius.dimse.aes.RemoteAe;
 import org.vesalius.dimse.message.Message;
 import org.vesalius.dimse.message.MessageReader;
 import org.vesalius.dimse.negotiation.AcceptedContext;
+import org.vesalius.dimse.negotiation.TransferSyntaxes;
 
 /**
  * A new association to a remote AE as C-STORE SCU (C-MOVE destination, export target), proposing
@@ -111,7 +112,9 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
         Set<List<String>> stored = new LinkedHashSet<>();
         for (Retrievable instance : instances) {
             classes.add(instance.sopClassUid());
-            if (!InstanceSender.fallbackSyntaxes().contains(instance.transferSyntaxUid())) {
+            // Explicit VR Little Endian is the fallback context's first choice; any other stored
+            // syntax (Implicit VR too) gets its own context, so it can travel unchanged.
+            if (!instance.transferSyntaxUid().equals(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN)) {
                 stored.add(List.of(instance.sopClassUid(), instance.transferSyntaxUid()));
             }
         }

@@ -84,7 +84,7 @@ abstract class CFindTestBase {
         assertThat(Attribute.getSingleStringValueOrEmptyString(response, TagFromName.NumberOfStudyRelatedInstances)).isEqualTo("2");
         assertThat(Attribute.getSingleStringValueOrEmptyString(response, TagFromName.ModalitiesInStudy)).isEqualTo("CT");
         assertThat(response.get(TagFromName.PatientID)).as("not requested, not returned").isNull();
-        assertThat(response.get(new com.pixelmed.dicom.AttributeTag(0x0032, 0x4000))).as("unknown key: zero-length").isNotNull();
+        assertThat(response.get(new com.pixelmed.dicom.AttributeTag(0x0032, 0x4000))).as("unknown key: zero-length\n" + response).isNotNull();
     }
 
     @Test
@@ -129,14 +129,5 @@ abstract class CFindTestBase {
         assertThat(badUid.run().output()).contains("Final Find Response (Failed: UnableToProcess)");
         // The association goes on serving: a good query afterwards works.
         assertThat(find("-S", "QueryRetrieveLevel=STUDY", "StudyInstanceUID").responses()).hasSize(2);
-    }
-
-    @Test
-    void cancelStopsTheQuery() throws IOException {
-        QrFixture.FindResult result = QrFixture.find(dir.resolve("cancel"), server.port(), "-S",
-                List.of("QueryRetrieveLevel=IMAGE", "StudyInstanceUID=" + doe1.studyInstanceUid(),
-                        "SeriesInstanceUID", "SOPInstanceUID"), "--cancel", "1");
-        assertThat(result.run().output()).contains("Final Find Response (Cancel: MatchingTerminatedDueToCancelRequest)");
-        assertThat(result.responses()).hasSize(1);
     }
 }

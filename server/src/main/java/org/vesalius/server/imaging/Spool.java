@@ -6,12 +6,15 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.vesalius.storage.blob.BlobNotFoundException;
+import org.vesalius.storage.blob.BlobStore;
 
 /**
  * A request body copied to a temp file as it streams in (the renderer and the DICOM checks read
  * files; a body is read once and never held in memory), up to a size limit. Closing deletes it.
  */
 public final class Spool implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Spool.class.getName());
     private final Path path;
 
     private Spool(Path path) {
@@ -44,6 +47,26 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a stored object to a temp file (the renderer reads frames by offset).
+     *
+     * @throws PictureException 500 when the index names a blob that is missing, 503 when the store fails
+     */
+    public static Spool fromBlob(BlobStore blobStore, String key, Path dir) {
+        try (InputStream in = blobStore.open(key)) {
+            return copy(in, dir, Long.MAX_VALUE);
+        } catch (BlobNotFoundException e) {
+            LOG.log(Level.ERROR, "blob " + key + " is indexed but missing; run reconcile");
+            throw new PictureException(500, "the stored object is missing");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PictureException picture) {
+                throw picture;
+            }
+            LOG.log(Level.ERROR, "blob store unavailable: " + e.getMessage(), e);
+            throw new PictureException(503, "the blob store is unavailable, try again later");
+        }
+    }
+
     public Path path() {
         return path;
     }
@@ -53,7 +76,7 @@ public final class Spool implements AutoCloseable {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            System.getLogger(Spool.class.getName()).log(Level.WARNING,
+            LOG.log(Level.WARNING,
                     "could not delete spool file " + path + ": " + e.getMessage());
         }
     }

@@ -70,7 +70,7 @@ public final class AccessFilter implements Filter {
                     "invalid_token", e.getMessage());
             return;
         } catch (TokenVerifier.IdentityProviderUnavailable e) {
-            LOG.log(Level.WARNING, "cannot check tokens, the identity provider's keys are not available: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "cannot check tokens, the keys of the identity provider are not available: {0}", e.getMessage());
             response.header(HeaderNames.RETRY_AFTER, "10");
             refuse(request, response, Status.SERVICE_UNAVAILABLE_503, null, "temporarily_unavailable",
                     "the sign-in provider cannot be reached; try again shortly");

@@ -18,7 +18,7 @@ public final class AccessPolicy {
 
     /** What a request is about, as recorded in the audit trail's action ("GET dicomweb"). */
     public enum RouteFamily {
-        HEALTH("health"), OPENAPI("openapi"), DICOMWEB("dicomweb"), API("api"), AES("aes"), AUDIT("audit"),
+        PREFLIGHT("preflight"), HEALTH("health"), OPENAPI("openapi"), DICOMWEB("dicomweb"), API("api"), AES("aes"), AUDIT("audit"),
         RECONCILE("reconcile"), OTHER("other");
 
         private final String label;
@@ -37,12 +37,15 @@ public final class AccessPolicy {
     }
 
     private static final Set<Method> ANY = null;
-    private static final Set<Method> READS = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+    private static final Set<Method> READS = Set.of(Method.GET, Method.HEAD);
+    private static final Set<Method> OPTIONS = Set.of(Method.OPTIONS);
     private static final Set<Method> DELETE = Set.of(Method.DELETE);
     private static final Role OPEN = null;
 
     private static final List<Rule> RULES = List.of(
             //        family                  path                                  methods  required
+            // Browsers send CORS preflights without credentials (Fetch standard); they read no data.
+            new Rule(RouteFamily.PREFLIGHT, "/**",                                  OPTIONS, OPEN),
             new Rule(RouteFamily.HEALTH,    "/health/**",                           ANY,     OPEN),
             new Rule(RouteFamily.OPENAPI,   "/openapi/**",                          ANY,     OPEN),
             new Rule(RouteFamily.AES,       "/api/aes/**",                          ANY,     Role.ADMIN),

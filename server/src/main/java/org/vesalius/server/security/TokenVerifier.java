@@ -3,6 +3,7 @@ package org.vesalius.server.security;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -67,6 +68,10 @@ public final class TokenVerifier {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
+        } catch (RateLimitReachedException e) {
+            // The token names a key the cached set lacks, and the set was fetched moments ago: a token
+            // signed by someone else, not an outage.
+            throw new InvalidTokenException("no key of the issuer matches the token");
         } catch (KeySourceException e) {
             throw new IdentityProviderUnavailable(e.getMessage(), e);
         } catch (ParseException e) {

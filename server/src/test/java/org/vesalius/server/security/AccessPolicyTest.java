@@ -12,6 +12,8 @@ class AccessPolicyTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2} {3}")
     @CsvSource({
+            "OPTIONS, /dicomweb/studies,                        PREFLIGHT, OPEN",
+            "OPTIONS, /api/audit,                               PREFLIGHT, OPEN",
             "GET,    /health,                                   HEALTH,    OPEN",
             "GET,    /health/ready,                             HEALTH,    OPEN",
             "GET,    /openapi,                                  OPENAPI,   OPEN",

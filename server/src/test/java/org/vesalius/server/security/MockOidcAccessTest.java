@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -87,10 +88,10 @@ class MockOidcAccessTest {
         RoleMatrix.check(base, "writer", token(ISSUER_ID, "bob-id", AUDIENCE, realmRoles("bob", "writer"), 300), writer);
         RoleMatrix.check(base, "admin", token(ISSUER_ID, "carol-id", AUDIENCE, realmRoles("carol", "admin"), 300), admin);
         // Keycloak's shapes: the API client's own token (azp, aud "account") and client roles.
-        RoleMatrix.check(base, "azp with client role", token(ISSUER_ID, "erin-id", "account", Map.of(
-                "azp", AUDIENCE, "preferred_username", "erin",
+        RoleMatrix.check(base, "azp with client role", oidc.anyToken(oidc.issuerUrl(ISSUER_ID), Map.of(
+                "sub", "erin-id", "aud", "account", "azp", AUDIENCE, "preferred_username", "erin",
                 "resource_access", Map.of(AUDIENCE, Map.of("roles", List.of("writer")),
-                        "other-client", Map.of("roles", List.of("admin")))), 300), writer);
+                        "other-client", Map.of("roles", List.of("admin")))), Duration.ofMinutes(5)).serialize(), writer);
         RoleMatrix.check(base, "admin role of another client", token(ISSUER_ID, "erin-id", AUDIENCE, Map.of(
                 "resource_access", Map.of("other-client", Map.of("roles", List.of("admin")))), 300), Set.of());
     }
