@@ -10,8 +10,10 @@ COPY . .
 RUN make build JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64
 
 FROM debian:trixie-slim
+# dcmtk: the rendering engine decompresses JPEG-LS and 12-bit lossy JPEG with its dcmdjpls / dcmdjpeg
+# (no pure-Java decoder exists); without it those objects render as 501.
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-21-jre-headless \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-21-jre-headless dcmtk \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/vesalius --create-home vesalius
 WORKDIR /opt/vesalius

@@ -33,7 +33,8 @@ import org.vesalius.storage.query.QueryEngine;
  *   <li>QIDO-RS: {@code GET /studies}, {@code /series}, {@code /instances}, {@code /studies/{study}/series},
  *       {@code /studies/{study}/instances}, {@code /studies/{study}/series/{series}/instances}</li>
  *   <li>WADO-RS: {@code GET /studies/{study}}, {@code .../series/{series}},
- *       {@code .../series/{series}/instances/{instance}}</li>
+ *       {@code .../series/{series}/instances/{instance}}; {@code .../metadata} at each level;
+ *       {@code .../instances/{instance}/frames/{list}} and {@code .../bulkdata/{path}} (see WADO.md)</li>
  * </ul>
  * A refused request gets its PS3.18 status with a one-line text reason. CORS comes first, for all.
  */

@@ -310,10 +310,11 @@ public final class FrameHandler {
      * bytes while {@code transfer-syntax=*} does.
      */
     static AcceptHeader withDefaultSyntaxes(ServerRequest request) {
-        String header = LenientAccept.raw(request);
-        if (header == null) {
+        List<String> values = request.headers().all(HeaderNames.ACCEPT, List::of);
+        if (values.isEmpty()) {
             return AcceptHeader.parse(null);
         }
+        String header = String.join(",", values);
         try {
             List<String> ranges = new ArrayList<>();
             for (MediaType range : MediaType.parseList(header)) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.vesalius.dicomweb.DicomWebSettings;
 import org.vesalius.dicomweb.RequestOrigin;
 import org.vesalius.dicomweb.ResourceUrls;
+import org.vesalius.dicomweb.http.AcceptHeader;
 import org.vesalius.dicomweb.http.DicomWebException;
 import org.vesalius.dicomweb.http.MediaType;
 import org.vesalius.storage.audit.AuditLog;
@@ -68,7 +69,7 @@ public final class MetadataHandler {
 
     private void send(ServerRequest request, ServerResponse response, String study, String series, String sop,
                       String notFound) {
-        MediaType type = LenientAccept.of(request).choose(OFFERS).orElseThrow(() ->
+        MediaType type = AcceptHeader.of(request).choose(OFFERS).orElseThrow(() ->
                 DicomWebException.notAcceptable("available: application/dicom+json"));
         ResourceUrls urls = ResourceUrls.of(request, settings);
         JsonArrayOut out = new JsonArrayOut(response, type.essence());

@@ -103,7 +103,7 @@ public final class WadoRsHandler {
     }
 
     private void send(ServerRequest request, ServerResponse response, List<IndexedInstance> instances, String resource) {
-        boolean transcode = negotiate(LenientAccept.of(request), instances);
+        boolean transcode = negotiate(AcceptHeader.of(request), instances);
         ResourceUrls urls = ResourceUrls.of(request, settings);
         // The first object is opened before the status is sent, so a store failure can still be
         // answered properly; a failure after that can only cut the response short.

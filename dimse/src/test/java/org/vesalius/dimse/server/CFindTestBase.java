@@ -73,7 +73,7 @@ abstract class CFindTestBase {
     @Test
     void studyRootStudyLevelWithWildcardReturnsOnlyRequestedKeys() throws IOException {
         QrFixture.FindResult result = find("-S", "QueryRetrieveLevel=STUDY", "PatientName=DOE*", "StudyInstanceUID",
-                "StudyDate", "NumberOfStudyRelatedInstances", "ModalitiesInStudy", "StudyComments");
+                "StudyDate", "NumberOfStudyRelatedInstances", "ModalitiesInStudy", "0032,4000");
         assertThat(result.run().exitCode()).as(result.run().output()).isZero();
         assertThat(result.responses()).as(result.run().output()).hasSize(1);
         AttributeList response = result.responses().getFirst();

@@ -46,7 +46,11 @@ abstract class RestApiContract {
 
     record Answer(int status, byte[] body, HttpResponse<byte[]> response) {
         JsonObject json() {
-            return Json.createReader(new StringReader(text())).readObject();
+            try {
+                return Json.createReader(new StringReader(text())).readObject();
+            } catch (RuntimeException e) {
+                throw new AssertionError("not a JSON object (status " + status + "): " + text(), e);
+            }
         }
 
         String text() {
@@ -232,7 +236,7 @@ abstract class RestApiContract {
         refused(get("/subjects/ok/images?limit=0"), 400, "limit");
         refused(get("/subjects/ok/images?type=png"), 400, "type");
         refused(get("/subjects/ok/images?from=yesterday"), 400, "from");
-        refused(get("/images/..%2F..%2Fetc"), 404, "no image");
+        assertThat(get("/images/..%2F..%2Fetc").status()).isEqualTo(404); // no route: the web server's own 404
         refused(get("/images/AAAAAAAAAAAAAAAAAAAAAA"), 404, "no image");
         refused(get("/images/AAAAAAAAAAAAAAAAAAAAAA?encoding=hex"), 404, "no image");
 
@@ -287,7 +291,8 @@ abstract class RestApiContract {
         refused(send("PUT", "/studies/1.2.3.999/tags/ct-brain", null, null), 404, "no study");
         refused(send("PUT", "/studies/not-a-uid/tags/ct-brain", null, null), 400, "UID");
         refused(send("PUT", "/images/" + image + "/tags/nope", null, null), 404, "no tag");
-        refused(send("PUT", "/images/" + image + "/tags/..%2Fx", null, null), 400, "tag name");
+        assertThat(send("PUT", "/images/" + image + "/tags/..%2Fx", null, null).status()).isEqualTo(404);
+        refused(send("PUT", "/images/" + image + "/tags/..x", null, null), 400, "tag name");
         refused(get("/instances/1.2.3.999/tags"), 404, "no instance");
 
         JsonObject all = get("/search?tag=ct-brain").json();
@@ -351,7 +356,7 @@ abstract class RestApiContract {
         refused(json("POST", "/uploads", "{\"subjectId\":\"../etc\"}"), 400, "subject id");
         refused(json("POST", "/uploads", "{}"), 400, "subjectId");
         refused(send("POST", "/uploads/AAAAAAAAAAAAAAAAAAAAAA/complete", null, null), 404, "no upload");
-        refused(send("POST", "/uploads/..%2Fx/complete", null, null), 400, "upload id");
+        refused(send("POST", "/uploads/..x/complete", null, null), 400, "upload id");
         assertThat(get("/subjects/staged-1/images").json().getInt("total")).isEqualTo(1);
     }
 }

@@ -3,7 +3,6 @@ package org.vesalius.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.Base64URL;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,8 +84,7 @@ class KeycloakSignInTest {
 
     /** What OHIF's oidc client does in the browser: login page, credentials, redirect with code, code + verifier for tokens. */
     private static String ohifSignIn(String user, String password) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String verifier = Base64URL.encode(random).toString();
@@ -103,6 +101,7 @@ class KeycloakSignInTest {
         assertThat(action.find()).as("login form in " + loginPage.body()).isTrue();
         HttpResponse<String> loggedIn = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookies(loginPage))
                 .POST(HttpRequest.BodyPublishers.ofString(KeycloakFixture.form(Map.of(
                         "username", user, "password", password, "credentialId", "")))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -114,5 +113,15 @@ class KeycloakSignInTest {
 
         return KeycloakFixture.token(keycloak.issuer(), Map.of("grant_type", "authorization_code", "client_id", "ohif",
                 "code", code.group(1), "redirect_uri", redirect, "code_verifier", verifier));
+    }
+
+    /**
+     * The login session's cookies, sent back by hand: Keycloak marks them Secure even on plain HTTP
+     * (browsers treat localhost as secure), which java.net.CookieManager would not send.
+     */
+    private static String cookies(HttpResponse<?> response) {
+        return response.headers().allValues("Set-Cookie").stream()
+                .map(cookie -> cookie.split(";", 2)[0])
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 }
