@@ -2,7 +2,7 @@
 # C-STORE throughput: Vesalius against Orthanc, same instances, same machine, same run.
 # See bench/README.md. Usage:
 #   bench/store-bench.sh [--count N] [--large] [--rounds N] [--associations "1 4"]
-#                        [--only vesalius|orthanc] [--jstack] [--keep]
+#                        [--only vesalius|orthanc] [--thread-dumps] [--keep]
 #
 # For each instance set and for 1 and 4 parallel associations, each server is started fresh on an
 # empty data folder, sent the whole set with DCMTK storescu, checked to hold every instance, and
@@ -15,7 +15,7 @@ WORK="$HERE/work"
 COUNT=2000
 LARGE=false
 ONLY=""
-JSTACK=false
+THREAD_DUMPS=false
 KEEP=false
 ROUNDS=1
 ASSOCIATIONS="1 4"
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --associations) ASSOCIATIONS=$2; shift ;;
     --only) ONLY=$2; shift ;;
-    --jstack) JSTACK=true ;;
+    --thread-dumps) THREAD_DUMPS=true ;;
     --keep) KEEP=true ;;
     -h|--help) usage ;;
     *) echo "store-bench: unknown option $1" >&2; usage ;;
@@ -180,7 +180,7 @@ count_vesalius() {
 # --- sending ----------------------------------------------------------------------------------
 
 # Thread dumps of the server every second while it receives, for a rough picture of where time goes.
-sample_jstack() {
+sample_thread_dumps() {
   local pid=$1 out=$2 n=0 jcmd dump="$2.part"
   # The jcmd beside the server's own java (another JDK's cannot attach); Thread.dump_to_file
   # because jstack leaves out virtual threads, which serve the associations.
@@ -242,15 +242,15 @@ measure() {
   if [ "$server" = orthanc ]; then start_orthanc "$dir"; aet=$ORTHANC_AET; else start_vesalius "$dir"; aet=$VESALIUS_AET; fi
   log "$server ready (pid $SERVER_PID, DICOM $DICOM_PORT, HTTP $HTTP_PORT); sending $name over $associations association(s)"
   local sampler=""
-  if $JSTACK && [ "$server" = vesalius ]; then
-    sample_jstack "$SERVER_PID" "$WORK/jstack-$name-$associations.txt" &
+  if $THREAD_DUMPS && [ "$server" = vesalius ]; then
+    sample_thread_dumps "$SERVER_PID" "$WORK/threads-round$round-$name-$associations.txt" &
     sampler=$!
   fi
   seconds=$(send_set "$set" "$associations" "$aet" "$dir") || die "sending to $server failed (logs in $dir)"
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true
     wait "$sampler" 2>/dev/null || true
-    summarize_dumps "$WORK/jstack-$name-$associations.txt" >&2
+    summarize_dumps "$WORK/threads-round$round-$name-$associations.txt" >&2
   fi
   if [ "$server" = orthanc ]; then held=$(count_orthanc); else held=$(count_vesalius); fi
   [ "$held" = "$COUNT" ] || die "$server holds $held instances, expected $COUNT (logs in $dir)"

@@ -102,6 +102,8 @@ public final class AnnotationService implements HttpService {
         if (frame < 1) {
             throw PictureException.badRequest("frame must be an integer from 1");
         }
+        IndexedInstance stored;
+        // Temp files are gone before the response starts.
         try (Spool original = Spool.fromBlob(blobStore, source.blobKey(), tempDir)) {
             BufferedImage annotated = circles.drawOn(render(original.path(), RenderRequest.of(OutputFormat.PNG)
                     .withFrame(frame)));
@@ -112,16 +114,8 @@ public final class AnnotationService implements HttpService {
                         circles.count() + " red circles drawn along the vertical centre line on frame " + frame
                                 + " rendered with its own window", file);
                 IngestOutcome outcome = ingest.ingest(file, IngestRequest.from(RequestOrigin.of(request)));
-                IndexedInstance stored = outcome.instance();
-                String url = wadoUrl(request, stored);
+                stored = outcome.instance();
                 LOG.log(Level.INFO, "annotated {0} as {1}", source.sopInstanceUid(), written.sopInstanceUid());
-                response.header(HeaderNames.LOCATION, url);
-                PictureResponses.sendJson(response, 201, json -> json.writeStartObject()
-                        .write("studyInstanceUid", stored.studyInstanceUid())
-                        .write("seriesInstanceUid", stored.seriesInstanceUid())
-                        .write("sopInstanceUid", stored.sopInstanceUid())
-                        .write("url", url)
-                        .writeEnd());
             } catch (DicomException e) {
                 throw new PictureException(500, "cannot build the annotated instance: " + e.getMessage());
             } catch (IngestException e) {
@@ -135,6 +129,14 @@ public final class AnnotationService implements HttpService {
                 Files.deleteIfExists(file);
             }
         }
+        String url = wadoUrl(request, stored);
+        response.header(HeaderNames.LOCATION, url);
+        PictureResponses.sendJson(response, 201, json -> json.writeStartObject()
+                .write("studyInstanceUid", stored.studyInstanceUid())
+                .write("seriesInstanceUid", stored.seriesInstanceUid())
+                .write("sopInstanceUid", stored.sopInstanceUid())
+                .write("url", url)
+                .writeEnd());
     }
 
     private void rendered(ServerRequest request, ServerResponse response) throws IOException {
@@ -143,15 +145,16 @@ public final class AnnotationService implements HttpService {
         String annotate = request.query().first("annotate").orElse(null);
         Circles circles = annotate == null ? null
                 : Circles.of(annotate, PictureParameters.positive(request, "count", 1));
+        BufferedImage picture;
         try (Spool original = Spool.fromBlob(blobStore, source.blobKey(), tempDir)) {
-            BufferedImage picture = render(original.path(), renderRequest);
-            if (circles != null) {
-                picture = circles.drawOn(picture);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-            Renderer.encode(picture, renderRequest.format(), renderRequest.quality(), out);
-            PictureResponses.sendPicture(response, renderRequest.format(), out.toByteArray());
+            picture = render(original.path(), renderRequest);
         }
+        if (circles != null) {
+            picture = circles.drawOn(picture);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        Renderer.encode(picture, renderRequest.format(), renderRequest.quality(), out);
+        PictureResponses.sendPicture(response, renderRequest.format(), out.toByteArray());
     }
 
     private BufferedImage render(Path file, RenderRequest request) throws IOException {

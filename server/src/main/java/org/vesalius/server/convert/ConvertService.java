@@ -68,6 +68,9 @@ public final class ConvertService implements HttpService {
     private void convert(ServerRequest request, ServerResponse response) throws IOException {
         RenderRequest renderRequest = PictureParameters.renderRequest(request);
         boolean json = wantsJson(request, renderRequest);
+        byte[] picture;
+        HeaderSummary header;
+        // The spool is gone before the response starts: nothing of the body outlives the answer.
         try (InputStream in = request.content().inputStream();
              Spool body = Spool.copy(in, tempDir, maxBytes)) {
             try {
@@ -75,25 +78,26 @@ public final class ConvertService implements HttpService {
             } catch (Part10Inspector.MalformedDicomException e) {
                 throw PictureException.badRequest("not a complete DICOM Part 10 file: " + e.getMessage());
             }
-            ByteArrayOutputStream picture = new ByteArrayOutputStream(64 * 1024);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             try {
-                renderer.render(body.path(), renderRequest, picture);
+                renderer.render(body.path(), renderRequest, out);
             } catch (RenderException e) {
                 throw new PictureException(RenderStatus.of(e.reason()), "cannot render: " + e.getMessage());
             }
-            if (!json) {
-                PictureResponses.sendPicture(response, renderRequest.format(), picture.toByteArray());
-                return;
-            }
-            HeaderSummary header = readHeader(body.path());
-            PictureResponses.sendJson(response, 200, out -> {
-                out.writeStartObject()
-                        .write("image", Base64.getEncoder().encodeToString(picture.toByteArray()))
-                        .write("contentType", renderRequest.format().mediaType());
-                header.write(out);
-                out.writeEnd();
-            });
+            picture = out.toByteArray();
+            header = json ? readHeader(body.path()) : null;
         }
+        if (!json) {
+            PictureResponses.sendPicture(response, renderRequest.format(), picture);
+            return;
+        }
+        PictureResponses.sendJson(response, 200, out -> {
+            out.writeStartObject()
+                    .write("image", Base64.getEncoder().encodeToString(picture))
+                    .write("contentType", renderRequest.format().mediaType());
+            header.write(out);
+            out.writeEnd();
+        });
     }
 
     /** JSON only when the client ranks it above the picture; 406 when it accepts neither. */
