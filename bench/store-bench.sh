@@ -173,7 +173,7 @@ start_vesalius() {
   wait_ready "http://127.0.0.1:$HTTP_PORT/health" "$SERVER_PID" Vesalius "$dir/vesalius.log"
 }
 count_vesalius() {
-  # Blobs are kept under blobs/dicom/{study}/{series}/{sop}/{sha256}; dot-files are temporaries.
+  # Every stored instance is one file under blobs/dicom/ (dot-files are temporaries).
   find "$VESALIUS_DATA/blobs/dicom" -type f ! -name '.*' 2>/dev/null | wc -l
 }
 
@@ -250,6 +250,7 @@ measure() {
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true
     wait "$sampler" 2>/dev/null || true
+    rm -f "$WORK/threads-round$round-$name-$associations.txt.part"
     summarize_dumps "$WORK/threads-round$round-$name-$associations.txt" >&2
   fi
   if [ "$server" = orthanc ]; then held=$(count_orthanc); else held=$(count_vesalius); fi

@@ -8,6 +8,12 @@ import org.vesalius.dicomweb.DicomWebService;
 import org.vesalius.dicomweb.DicomWebSettings;
 import org.vesalius.dimse.DimseSettings;
 import org.vesalius.dimse.aes.AeRegistry;
+import org.vesalius.dimse.export.Exporter;
+import org.vesalius.dimse.export.InstanceResolver;
+import org.vesalius.dimse.export.InstanceSender;
+import org.vesalius.dimse.export.StoreScu;
+import org.vesalius.server.aes.AeRoutes;
+import org.vesalius.server.aes.ExportRoutes;
 import org.vesalius.dimse.server.DimseServer;
 import org.vesalius.server.api.ApiService;
 import org.vesalius.server.audit.AuditFilter;
@@ -16,12 +22,15 @@ import org.vesalius.server.config.ServerConfig;
 import org.vesalius.server.annotation.AnnotationService;
 import org.vesalius.server.convert.ConvertService;
 import org.vesalius.server.health.HealthService;
+import org.vesalius.server.imaging.ImageViewsService;
+import org.vesalius.server.openapi.OpenApiService;
 import org.vesalius.storage.query.QueryEngine;
 import org.vesalius.server.security.AccessFilter;
 import org.vesalius.server.security.AccessPolicy;
 import org.vesalius.server.security.AuthSettings;
 import org.vesalius.server.viewer.ViewerService;
 import org.vesalius.storage.audit.AuditQuery;
+import org.vesalius.storage.images.ImageRepository;
 
 /**
  * One running server node: the archive, the DIMSE listener and the HTTP server. Nodes keep no
@@ -47,11 +56,16 @@ public final class VesaliusNode implements AutoCloseable {
         Archive archive = Archive.open(config);
         DimseServer dimse = null;
         try {
+            // One AE registry and one query engine, shared by the DIMSE side and the HTTP routes.
+            AeRegistry aes = new AeRegistry(archive.database(), Clock.systemUTC());
+            aes.seed(config.remoteAes());
+            QueryEngine queries = new QueryEngine(archive.database());
+            Exporter exporter = new Exporter(config.aeTitle(), new InstanceResolver(queries, archive.index()),
+                    new InstanceSender(archive.blobStore()), aes, StoreScu.Timeouts.DEFAULT);
             dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
                     .withAeTitle(config.aeTitle())
                     .withMaxAssociations(config.maxAssociations()), archive.ingest(),
-                    new QueryEngine(archive.database()), archive.index(), archive.blobStore(),
-                    new AeRegistry(archive.database(), Clock.systemUTC()))
+                    queries, archive.index(), archive.blobStore(), aes)
                     .start();
             WebServer web = WebServer.builder()
                     .host(config.httpHost())
@@ -62,9 +76,17 @@ public final class VesaliusNode implements AutoCloseable {
                             .addFilter(new AuditFilter(archive.auditLog(), ACCESS_POLICY))
                             .addFilter(AccessFilter.create(config.auth(), ACCESS_POLICY))
                             .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database())))
+                            // Query/retrieve side of HTTP (issue 4): the AE registry and exports.
+                            // Exports first: /api/instances/{sop}/export must not fall to annotations.
+                            .register("/api/aes", new AeRoutes(aes))
+                            .register("/api", new ExportRoutes(exporter))
                             .register("/health", new HealthService(archive.database(), archive.blobStore()))
                             .register("/api/convert", new ConvertService(config.tempDir().resolve("convert"),
                                     config.ingest().maxObjectBytes()))
+                            .register("/openapi", new OpenApiService())
+                            .register("/api/images", new ImageViewsService(
+                                    new ImageRepository(archive.database(), Clock.systemUTC()), archive.index(),
+                                    archive.blobStore(), config.tempDir().resolve("images"), "/dicomweb"))
                             .register("/api/instances", new AnnotationService(archive.index(), archive.blobStore(),
                                     archive.ingest(), config.tempDir().resolve("annotation"), "/dicomweb"))
                             .register("/dicomweb", new DicomWebService(archive.ingest(), archive.index(),

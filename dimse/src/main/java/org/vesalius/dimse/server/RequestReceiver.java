@@ -27,7 +27,7 @@ import org.vesalius.storage.dicom.Uids;
 
 /**
  * Assembles one request message from the P-DATA PDUs PixelMed reads: the command set in memory
- * (it is small), the C-STORE data set streamed to a temp file as a Part 10 file, i.e. a File Meta
+ * (it is small), a C-FIND/C-MOVE/C-GET identifier in memory too (bounded), the C-STORE data set streamed to a temp file as a Part 10 file, i.e. a File Meta
  * Information built from the command and the presentation context, followed by the data set bytes
  * exactly as received.
  *

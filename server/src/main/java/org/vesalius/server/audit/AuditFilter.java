@@ -19,8 +19,8 @@ import org.vesalius.storage.audit.Origin;
  * <p>Recorded: the principal's name ("anonymous" when nobody signed in) and remote address, the
  * action "METHOD family" (e.g. "GET dicomweb", families from {@link AccessPolicy}), the path as
  * resource (without the query string), the HTTP status, and why the request was refused, if it
- * was. Never the Authorization header or anything else from the token. Health probes are not
- * recorded: they touch no personal data and a load balancer sends one every few seconds.
+ * was. Never the Authorization header or anything else from the token. Health probes, the viewer's
+ * static files and CORS preflights are not recorded ({@link AccessPolicy.RouteFamily#audited()}).
  */
 public final class AuditFilter implements Filter {
     private final AuditLog auditLog;
@@ -35,7 +35,7 @@ public final class AuditFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String path = request.path().path();
         AccessPolicy.RouteFamily family = policy.decide(request.prologue().method(), path).family();
-        if (family == AccessPolicy.RouteFamily.HEALTH) {
+        if (!family.audited()) {
             chain.proceed();
             return;
         }

@@ -4,12 +4,14 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.vesalius.server.api.ApiSettings;
 import org.vesalius.server.security.AuthSettings;
 import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.dicomweb.qido.QidoSettings;
+import org.vesalius.dimse.aes.RemoteAe;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 
@@ -53,6 +55,14 @@ public final class ConfigLoader {
             }
         });
         return keys;
+    }
+
+    /** The remote AEs known from configuration: a list of {title, host, port, tls}. */
+    private static List<RemoteAe> remoteAes(Config list) {
+        return list.asNodeList().orElse(List.of()).stream()
+                .map(ae -> new RemoteAe(ae.get("title").asString().get(), ae.get("host").asString().get(),
+                        ae.get("port").asInt().get(), ae.get("tls").asBoolean().orElse(false)))
+                .toList();
     }
 
     private static ServerConfig toServerConfig(Config c) {
@@ -106,6 +116,7 @@ public final class ConfigLoader {
                 c.get("dicomweb.cors.origins").asString().map(CorsSettings::parse).orElse(CorsSettings.LOOPBACK),
                 // The OHIF build is served only when asked for (--viewer): it is built separately.
                 c.get("viewer.enabled").asBoolean().orElse(false)
-                        ? Optional.of(Path.of(c.get("viewer.dir").asString().orElse("./viewer"))) : Optional.empty());
+                        ? Optional.of(Path.of(c.get("viewer.dir").asString().orElse("./viewer"))) : Optional.empty(),
+                remoteAes(c.get("aes")));
     }
 }

@@ -3,7 +3,9 @@ package org.vesalius.server.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.vesalius.dimse.aes.RemoteAe;
 import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.dicomweb.qido.QidoSettings;
 import org.vesalius.server.api.ApiSettings;
@@ -36,7 +38,8 @@ public record ServerConfig(
         ApiSettings api,
         QidoSettings qido,
         CorsSettings cors,
-        Optional<Path> viewerDir) {
+        Optional<Path> viewerDir,
+        List<RemoteAe> remoteAes) {
 
     public enum BlobStoreKind { FILESYSTEM, S3 }
 

@@ -16,19 +16,30 @@ import java.util.Set;
  */
 public final class AccessPolicy {
 
-    /** What a request is about, as recorded in the audit trail's action ("GET dicomweb"). */
+    /**
+     * What a request is about, as recorded in the audit trail's action ("GET dicomweb"). Requests of
+     * the families that touch no personal data and come in floods (load balancers' health probes,
+     * the viewer's script files, CORS preflights) are not audited.
+     */
     public enum RouteFamily {
-        PREFLIGHT("preflight"), HEALTH("health"), OPENAPI("openapi"), DICOMWEB("dicomweb"), API("api"), AES("aes"), AUDIT("audit"),
-        RECONCILE("reconcile"), OTHER("other");
+        PREFLIGHT("preflight", false), HEALTH("health", false), OPENAPI("openapi", true), VIEWER("viewer", false),
+        DICOMWEB("dicomweb", true), API("api", true), AES("aes", true), AUDIT("audit", true),
+        RECONCILE("reconcile", true), OTHER("other", true);
 
         private final String label;
+        private final boolean audited;
 
-        RouteFamily(String label) {
+        RouteFamily(String label, boolean audited) {
             this.label = label;
+            this.audited = audited;
         }
 
         public String label() {
             return label;
+        }
+
+        public boolean audited() {
+            return audited;
         }
     }
 
@@ -48,6 +59,8 @@ public final class AccessPolicy {
             new Rule(RouteFamily.PREFLIGHT, "/**",                                  OPTIONS, OPEN),
             new Rule(RouteFamily.HEALTH,    "/health/**",                           ANY,     OPEN),
             new Rule(RouteFamily.OPENAPI,   "/openapi/**",                          ANY,     OPEN),
+            // The OHIF build: static files the browser loads before anyone can sign in.
+            new Rule(RouteFamily.VIEWER,    "/viewer/**",                           READS,   OPEN),
             new Rule(RouteFamily.AES,       "/api/aes/**",                          ANY,     Role.ADMIN),
             new Rule(RouteFamily.AUDIT,     "/api/audit/**",                        ANY,     Role.ADMIN),
             new Rule(RouteFamily.RECONCILE, "/api/reconcile/**",                    ANY,     Role.ADMIN),

@@ -22,7 +22,7 @@ public record Principal(String subject, String displayName, Set<Role> roles) imp
             EnumSet.allOf(Role.class));
 
     public Principal {
-        roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+        roles = Set.copyOf(roles);
     }
 
     public boolean has(Role role) {

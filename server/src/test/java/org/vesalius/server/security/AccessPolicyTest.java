@@ -17,6 +17,8 @@ class AccessPolicyTest {
             "GET,    /health,                                   HEALTH,    OPEN",
             "GET,    /health/ready,                             HEALTH,    OPEN",
             "GET,    /openapi,                                  OPENAPI,   OPEN",
+            "GET,    /viewer/app.bundle.js,                     VIEWER,    OPEN",
+            "POST,   /viewer/x,                                 OTHER,     ADMIN",
             "GET,    /dicomweb/studies,                         DICOMWEB,  READER",
             "HEAD,   /dicomweb/studies/1.2/series/3.4/rendered, DICOMWEB,  READER",
             "POST,   /dicomweb/studies,                         DICOMWEB,  WRITER",

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,12 +36,16 @@ final class KeycloakFixture implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** Stops Keycloak should the test JVM end without close() (a killed build). */
+    private final Thread reaper;
     final URI base;
 
     private KeycloakFixture(Process process, Path log, URI base) {
         this.process = process;
         this.log = log;
         this.base = base;
+        this.reaper = new Thread(this::killForcibly, "keycloak-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     static KeycloakFixture start(Path realmJson) throws IOException, InterruptedException {
@@ -156,15 +161,22 @@ final class KeycloakFixture implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // kc.sh passes SIGTERM on to Keycloak's JVM; if that does not end in time, kill both.
         process.destroy();
         try {
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                killForcibly();
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            killForcibly();
             Thread.currentThread().interrupt();
         }
+        Runtime.getRuntime().removeShutdownHook(reaper);
         Files.deleteIfExists(log);
+    }
+
+    private void killForcibly() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 }

@@ -31,6 +31,7 @@ final class RoleMatrix {
 
     static final List<Route> ROUTES = List.of(
             new Route("GET", "/health", Optional.empty(), 200),
+            new Route("GET", "/viewer/index.html", Optional.empty(), 0),
             new Route("GET", "/dicomweb/studies/1.2.3", Optional.of(Role.READER), 0),
             new Route("HEAD", "/dicomweb/studies/1.2.3/series/4.5", Optional.of(Role.READER), 0),
             new Route("POST", "/dicomweb/studies", Optional.of(Role.WRITER), 0),

@@ -199,6 +199,34 @@ public final class SampleDicom {
         return HexFormat.of().formatHex(sha256.digest());
     }
 
+    /**
+     * The SHA-256 of a deflated Part 10 file's data set after inflating it. storescu re-deflates
+     * what it sends with its own stream flushes, so a deflated data set arrives with the same
+     * content but not always the same compressed bytes as the file it read.
+     */
+    public static String inflatedDataSetSha256(InputStream part10) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        DataInputStream in = new DataInputStream(new BufferedInputStream(part10));
+        in.skipNBytes(132);
+        skipMetaInformation(in);
+        try (InputStream inflated = new java.util.zip.InflaterInputStream(in, new java.util.zip.Inflater(true));
+             InputStream rest = new DigestInputStream(inflated, sha256)) {
+            rest.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    public static String inflatedDataSetSha256(Path part10File) throws IOException {
+        try (InputStream in = Files.newInputStream(part10File)) {
+            return inflatedDataSetSha256(in);
+        }
+    }
+
     public static String dataSetSha256(Path part10File) throws IOException {
         try (InputStream in = Files.newInputStream(part10File)) {
             return dataSetSha256(in);
