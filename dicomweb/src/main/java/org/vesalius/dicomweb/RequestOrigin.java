@@ -15,11 +15,14 @@ public final class RequestOrigin {
     }
 
     /**
-     * The signed-in principal. Sign-in is not wired yet, so everyone is "anonymous" (the server only
-     * listens on loopback without it); this is the one place to take the token subject from later.
+     * The signed-in principal as the server's access filter put it in the request context
+     * ("alice (subject)"), read by its JDK type since this module cannot see the server's; without
+     * sign-in (auth.mode none) everyone is "anonymous".
      */
     static String principal(ServerRequest request) {
-        return "anonymous";
+        return request.context().get(java.security.Principal.class)
+                .map(java.security.Principal::getName)
+                .orElse("anonymous");
     }
 
     private static String address(ServerRequest request) {

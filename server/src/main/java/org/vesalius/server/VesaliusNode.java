@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import org.vesalius.dicomweb.DicomWebService;
 import org.vesalius.dicomweb.DicomWebSettings;
+import org.vesalius.dicomweb.cors.CorsHandler;
 import org.vesalius.dimse.DimseSettings;
 import org.vesalius.dimse.aes.AeRegistry;
 import org.vesalius.dimse.export.Exporter;
@@ -60,6 +61,7 @@ public final class VesaliusNode implements AutoCloseable {
             AeRegistry aes = new AeRegistry(archive.database(), Clock.systemUTC());
             aes.seed(config.remoteAes());
             QueryEngine queries = new QueryEngine(archive.database());
+            CorsHandler cors = new CorsHandler(config.cors());
             Exporter exporter = new Exporter(config.aeTitle(), new InstanceResolver(queries, archive.index()),
                     new InstanceSender(archive.blobStore()), aes, StoreScu.Timeouts.DEFAULT);
             dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
@@ -73,6 +75,13 @@ public final class VesaliusNode implements AutoCloseable {
                     .routing(routing -> routing
                             // Sign-in, access rules and the HTTP audit trail (issue 6), before every route:
                             // audit first, so that it also records what the access filter refuses.
+                            // CORS before sign-in: preflights need no token, and a cross-origin viewer
+                            // must be able to read a 401.
+                            .addFilter((chain, request, response) -> {
+                                if (!cors.answer(request, response)) {
+                                    chain.proceed();
+                                }
+                            })
                             .addFilter(new AuditFilter(archive.auditLog(), ACCESS_POLICY))
                             .addFilter(AccessFilter.create(config.auth(), ACCESS_POLICY))
                             .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database())))

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vesalius.server.config.ConfigLoader;
+import org.vesalius.dimse.aes.RemoteAe;
 import org.vesalius.server.config.ServerConfig;
 import org.vesalius.storage.ingest.DuplicatePolicy;
 
@@ -49,6 +50,9 @@ class ConfigLoaderTest {
                   aet: FROMFILE
                   ingest:
                     duplicates: reject
+                  aes:
+                    - {title: WORKSTATION, host: 10.0.0.12, port: 104}
+                    - {title: PACS, host: pacs.example.org, port: 2762, tls: true}
                 """);
         Map<String, String> environment = Map.of("VESALIUS_DICOM_PORT", "7102", "VESALIUS_AET", "FROMENV",
                 "VESALIUS_BLOB_STORE", "s3", "VESALIUS_BLOB_S3_BUCKET", "my-bucket", "PATH", "/usr/bin");
@@ -61,6 +65,9 @@ class ConfigLoaderTest {
         assertThat(config.aeTitle()).isEqualTo("FROMFLAG");
         assertThat(config.s3().orElseThrow().bucket()).isEqualTo("my-bucket");
         assertThat(config.ingest().duplicatePolicy()).isEqualTo(DuplicatePolicy.REJECT);
+        assertThat(config.remoteAes()).containsExactly(
+                new RemoteAe("WORKSTATION", "10.0.0.12", 104, false),
+                new RemoteAe("PACS", "pacs.example.org", 2762, true));
     }
 
     @Test

@@ -35,10 +35,20 @@ public final class CorsHandler implements Handler {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) {
+        if (!answer(request, response)) {
+            response.next();
+        }
+    }
+
+    /**
+     * Marks an allowed origin's response readable; answers a preflight itself. True when the
+     * response was sent (a preflight), false when the request goes on to its route. The server
+     * also runs this ahead of sign-in, so that a 401 reaches a cross-origin viewer readable.
+     */
+    public boolean answer(ServerRequest request, ServerResponse response) {
         Optional<String> origin = request.headers().first(HeaderNames.ORIGIN);
         if (origin.isEmpty()) {
-            response.next();
-            return;
+            return false;
         }
         boolean allowed = settings.allows(origin.get());
         boolean preflight = request.prologue().method() == Method.OPTIONS && request.headers().contains(REQUEST_METHOD);
@@ -50,7 +60,7 @@ public final class CorsHandler implements Handler {
                 response.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
                 response.send(("origin " + origin.get().replaceAll("[^\\x20-\\x7e]", "?")
                         + " may not use this API (vesalius.dicomweb.cors.origins)\n").getBytes(StandardCharsets.UTF_8));
-                return;
+                return true;
             }
             response.status(204);
             response.header(ALLOW_ORIGIN, origin.get());
@@ -59,12 +69,12 @@ public final class CorsHandler implements Handler {
             request.headers().first(REQUEST_HEADERS).ifPresent(headers -> response.header(ALLOW_HEADERS, headers));
             response.header(MAX_AGE, "600");
             response.send();
-            return;
+            return true;
         }
         if (allowed) {
             response.header(ALLOW_ORIGIN, origin.get());
             response.header(EXPOSE_HEADERS, EXPOSED);
         }
-        response.next();
+        return false;
     }
 }
