@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.vesalius.server.Archive;
@@ -33,15 +34,22 @@ public final class ImportCommand {
         Origin origin = Origin.cli(System.getProperty("user.name", "cli"));
         int stored = 0;
         int failed = 0;
+        Files.createDirectories(config.tempDir());
         try (Archive archive = Archive.open(config)) {
             ProgressBar progress = new ProgressBar(out, files.size());
             for (Path file : files) {
+                // The ingest path may link its file into the blob store: give it a copy, never the
+                // user's file, which may change later.
+                Path spool = Files.createTempFile(config.tempDir(), "import-", ".dcm");
                 try {
-                    archive.ingest().ingest(file, IngestRequest.from(origin));
+                    Files.copy(file, spool, StandardCopyOption.REPLACE_EXISTING);
+                    archive.ingest().ingest(spool, IngestRequest.from(origin));
                     stored++;
                 } catch (IngestException e) {
                     failed++;
                     progress.note(file + ": " + e.getMessage());
+                } finally {
+                    Files.deleteIfExists(spool);
                 }
                 progress.step();
             }

@@ -13,7 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +23,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vesalius.dimse.aes.AeRegistry;
+import org.vesalius.dimse.export.Exporter;
+import org.vesalius.dimse.export.InstanceResolver;
+import org.vesalius.dimse.export.InstanceSender;
+import org.vesalius.dimse.export.StoreScu;
 import org.vesalius.server.Archive;
 import org.vesalius.server.VesaliusNode;
+import org.vesalius.server.aes.AeRoutes;
+import org.vesalius.server.aes.ExportRoutes;
 import org.vesalius.server.annotation.AnnotationService;
 import org.vesalius.server.api.ApiService;
 import org.vesalius.server.audit.AuditRoutes;
@@ -35,6 +42,7 @@ import org.vesalius.server.health.HealthService;
 import org.vesalius.server.imaging.ImageViewsService;
 import org.vesalius.storage.audit.AuditQuery;
 import org.vesalius.storage.images.ImageRepository;
+import org.vesalius.storage.query.QueryEngine;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -77,28 +85,39 @@ class OpenApiRoutesTest {
         assertThat(documented()).isNotEmpty();
     }
 
-    /** The services VesaliusNode mounts under /api and /health, built the same way, with their mounts. */
-    private static Map<String, HttpService> services() {
+    /**
+     * The services VesaliusNode mounts under /api and at /health, built the same way, with their
+     * mounts. A service added there must be added here too (the other test catches a route that
+     * is documented but not mounted, not one that is mounted but neither documented nor listed).
+     */
+    private static List<Map.Entry<String, HttpService>> services() {
         Archive archive = node.archive();
         Path tempDir = temp.resolve("services");
-        Map<String, HttpService> services = new LinkedHashMap<>();
-        services.put("/api/audit", new AuditRoutes(new AuditQuery(archive.database())));
-        services.put("/health", new HealthService(archive.database(), archive.blobStore()));
-        services.put("/api/convert", new ConvertService(tempDir.resolve("convert"), config.ingest().maxObjectBytes()));
-        services.put("/api/images", new ImageViewsService(new ImageRepository(archive.database(), Clock.systemUTC()),
-                archive.index(), archive.blobStore(), tempDir.resolve("images"), "/dicomweb"));
-        services.put("/api/instances", new AnnotationService(archive.index(), archive.blobStore(), archive.ingest(),
-                tempDir.resolve("annotation"), "/dicomweb"));
-        services.put("/api", new ApiService(archive.database(), archive.blobStore(), archive.index(), archive.ingest(),
-                archive.auditLog(), config.subjectAttribute(), config.ingest().maxObjectBytes(),
-                tempDir.resolve("api"), config.api()));
+        List<Map.Entry<String, HttpService>> services = new ArrayList<>();
+        services.add(Map.entry("/api/audit", new AuditRoutes(new AuditQuery(archive.database()))));
+        AeRegistry aes = new AeRegistry(archive.database(), Clock.systemUTC());
+        services.add(Map.entry("/api/aes", new AeRoutes(aes)));
+        services.add(Map.entry("/api", new ExportRoutes(new Exporter(config.aeTitle(),
+                new InstanceResolver(new QueryEngine(archive.database()), archive.index()),
+                new InstanceSender(archive.blobStore()), aes, StoreScu.Timeouts.DEFAULT))));
+        services.add(Map.entry("/health", new HealthService(archive.database(), archive.blobStore())));
+        long maxBytes = config.ingest().maxObjectBytes();
+        services.add(Map.entry("/api/convert", new ConvertService(tempDir.resolve("convert"), maxBytes)));
+        services.add(Map.entry("/api/images", new ImageViewsService(
+                new ImageRepository(archive.database(), Clock.systemUTC()), archive.index(), archive.blobStore(),
+                tempDir.resolve("images"), "/dicomweb")));
+        services.add(Map.entry("/api/instances", new AnnotationService(archive.index(), archive.blobStore(),
+                archive.ingest(), tempDir.resolve("annotation"), "/dicomweb")));
+        services.add(Map.entry("/api", new ApiService(archive.database(), archive.blobStore(), archive.index(),
+                archive.ingest(), archive.auditLog(), config.subjectAttribute(), maxBytes, tempDir.resolve("api"),
+                config.api())));
         return services;
     }
 
     @Test
     void everyRegisteredRouteIsDocumented() {
         Set<String> registered = new TreeSet<>();
-        services().forEach((mount, service) -> service.routing(new Recorder(mount, registered)));
+        services().forEach(mounted -> mounted.getValue().routing(new Recorder(mounted.getKey(), registered)));
         assertThat(registered).hasSizeGreaterThan(30);
         assertThat(normalized(documented())).containsAll(registered);
     }
@@ -120,7 +139,7 @@ class OpenApiRoutesTest {
 
     /** "GET /api/images/{id}" for every operation of the document, path item $refs resolved. */
     private static List<String> documented() {
-        List<String> operations = new java.util.ArrayList<>();
+        List<String> operations = new ArrayList<>();
         map(document.get("paths")).forEach((path, item) -> {
             Map<String, Object> resolved = map(item);
             if (resolved.containsKey("$ref")) {

@@ -2,6 +2,8 @@ package org.vesalius.storage.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -29,6 +31,17 @@ public interface BlobStore extends AutoCloseable {
      * @param length the number of bytes {@code in} yields, or -1 when not known in advance
      */
     void put(String key, InputStream in, long length) throws IOException;
+
+    /**
+     * Stores the content of a local file (a channel's spool file) under {@code key}, as
+     * {@link #put}. The file is left in place for its owner to delete; stores may take its bytes
+     * without copying them (the filesystem store links the file into place).
+     */
+    default void putFile(String key, Path source) throws IOException {
+        try (InputStream in = Files.newInputStream(source)) {
+            put(key, in, Files.size(source));
+        }
+    }
 
     /** Opens the whole object. @throws BlobNotFoundException when there is none under key. */
     InputStream open(String key) throws IOException;

@@ -186,6 +186,44 @@ public final class FileSystemBlobStore implements BlobStore {
         return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
     }
 
+    /**
+     * A spool file on the same file system is hard-linked into place instead of copied: no second
+     * write of the bytes, and deleting the spool afterwards is a plain unlink. The linked file is
+     * fsync'd like a copy would be. Elsewhere (another file system, links unsupported) it is copied.
+     */
+    @Override
+    public void putFile(String key, Path source) throws IOException {
+        Path target = pathOf(key);
+        Path folder = target.getParent();
+        boolean createdFolders = createFoldersBelowRoot(folder);
+        Path temp = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            Files.createLink(temp, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            try (InputStream in = Files.newInputStream(source)) {
+                put(key, in, Files.size(source));
+            }
+            return;
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+            moveIntoPlace(temp, target);
+            temp = null;
+            syncFolder(folder);
+            if (createdFolders) {
+                for (Path parent = folder.getParent(); parent.startsWith(root); parent = parent.getParent()) {
+                    syncFolder(parent);
+                }
+            }
+        } finally {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
     private void writeAtomically(Path target, InputStream in) throws IOException {
         Path folder = target.getParent();
         boolean createdFolders = false;

@@ -59,8 +59,10 @@ public final class IngestService {
     }
 
     /**
-     * Ingests one DICOM Part 10 file (with its File Meta Information). The file is a temp file of
-     * the channel (PixelMed's received file, a STOW-RS part spooled to disk); it is read, not moved.
+     * Ingests one DICOM Part 10 file (with its File Meta Information). The file must be the
+     * channel's own temp file (the C-STORE spool, a STOW-RS part spooled to disk): the filesystem
+     * blob store links it into place rather than copying it, so nobody may change it afterwards.
+     * The channel still deletes it when done.
      */
     public IngestOutcome ingest(Path part10File, IngestRequest request) throws IngestException {
         Inspection inspection = inspect(part10File);
@@ -174,8 +176,8 @@ public final class IngestService {
     }
 
     private void writeBlob(Path file, String blobKey, long size) throws IngestException {
-        try (InputStream in = Files.newInputStream(file)) {
-            blobStore.put(blobKey, in, size);
+        try {
+            blobStore.putFile(blobKey, file);
         } catch (IOException | RuntimeException e) {
             throw outOfResources("blob store unavailable", e);
         }
