@@ -34,7 +34,7 @@ import org.vesalius.storage.query.QueryEngine;
  *       {@code /studies/{study}/instances}, {@code /studies/{study}/series/{series}/instances}</li>
  *   <li>WADO-RS: {@code GET /studies/{study}}, {@code .../series/{series}},
  *       {@code .../series/{series}/instances/{instance}}; {@code .../metadata} at each level;
- *       {@code .../instances/{instance}/frames/{list}} and {@code .../bulkdata/{path}} (see WADO.md)</li>
+ *       {@code .../instances/{instance}/frames/{list}} and {@code .../bulkdata/{path}} (see the README, "WADO-RS")</li>
  * </ul>
  * A refused request gets its PS3.18 status with a one-line text reason. CORS comes first, for all.
  */

@@ -13,6 +13,8 @@ public record DimseStatus(int code, String errorComment) {
     public static final int DATA_SET_DOES_NOT_MATCH = 0xA900;
     public static final int CANNOT_UNDERSTAND = 0xC000;
     public static final int UNRECOGNIZED_OPERATION = 0x0211;
+    /** PS3.7 C.5: "Refused: Not Authorized", the DIMSE-service-user may not invoke this operation. */
+    public static final int NOT_AUTHORIZED = 0x0124;
 
     public static final DimseStatus SUCCESS = new DimseStatus(SUCCESS_CODE, null);
 

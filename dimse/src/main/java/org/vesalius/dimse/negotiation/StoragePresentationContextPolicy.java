@@ -6,13 +6,20 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.vesalius.dimse.access.DimseService;
 
 /**
  * Accepts every proposed storage (and verification) presentation context in the first transfer
  * syntax of the proposal we know, so a compressed object is received as it was compressed and
  * stored bit-exact; accepts the query/retrieve contexts (C-FIND, C-MOVE, C-GET) in an uncompressed
  * syntax (their identifiers are small); refuses the rest with the standard reasons.
+ *
+ * <p>Only the services granted to the calling AE are negotiated (issue 6): a query/retrieve
+ * context of a service not granted, or a storage context when neither {@code store} nor
+ * {@code get} is (C-GET receives its objects on storage contexts), is refused as "abstract syntax
+ * not supported", so the association carries the rest. Verification is always accepted.
  *
  * <p>SCP/SCU role selection items (a C-GET requester offering to be the storage SCP) are answered
  * by PixelMed's acceptor, which returns each proposed item as proposed; the storage contexts they
@@ -33,7 +40,13 @@ public final class StoragePresentationContextPolicy implements PresentationConte
     private static final byte ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;
     private static final byte TRANSFER_SYNTAXES_NOT_SUPPORTED = 4;
 
+    private final Set<DimseService> granted;
     private final Map<Byte, AcceptedContext> accepted = new ConcurrentHashMap<>();
+
+    /** @param granted the services the calling AE may use */
+    public StoragePresentationContextPolicy(Set<DimseService> granted) {
+        this.granted = Set.copyOf(granted);
+    }
 
     @Override
     public LinkedList applyPresentationContextSelectionPolicy(LinkedList contexts, int associationNumber) {
@@ -51,7 +64,7 @@ public final class StoragePresentationContextPolicy implements PresentationConte
     private void select(PresentationContext context) {
         String abstractSyntax = context.getAbstractSyntaxUID() == null ? null : context.getAbstractSyntaxUID().trim();
         boolean queryRetrieve = QueryRetrieveSopClasses.isQueryRetrieve(abstractSyntax);
-        if (!queryRetrieve && !StorageSopClasses.isAccepted(abstractSyntax)) {
+        if (!queryRetrieve && !StorageSopClasses.isAccepted(abstractSyntax) || !isGranted(abstractSyntax)) {
             context.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
             return;
         }
@@ -66,6 +79,13 @@ public final class StoragePresentationContextPolicy implements PresentationConte
         context.addTransferSyntaxUID(chosen.get());
         context.setResultReason(ACCEPTANCE);
         accepted.put(context.getIdentifier(), new AcceptedContext(context.getIdentifier(), abstractSyntax, chosen.get()));
+    }
+
+    private boolean isGranted(String abstractSyntax) {
+        if (StorageSopClasses.isStorage(abstractSyntax)) {
+            return granted.contains(DimseService.STORE) || granted.contains(DimseService.GET);
+        }
+        return QueryRetrieveSopClasses.service(abstractSyntax).map(granted::contains).orElse(true);
     }
 
     private static Optional<String> firstAccepted(List<?> proposed) {

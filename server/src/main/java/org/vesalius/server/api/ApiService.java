@@ -22,7 +22,7 @@ import org.vesalius.storage.tags.TagRepository;
 import org.vesalius.storage.tags.TaggedType;
 
 /**
- * The REST API, registered under {@code /api} (see server/REST_API.md and /openapi.yaml): images
+ * The REST API, registered under {@code /api} (see the README, "REST API", and openapi.yaml): images
  * by subject (DICOM and NIfTI), tags and search, staged uploads. Every refusal is a 4xx or 5xx with
  * {@code {"error": "..."}}.
  */
