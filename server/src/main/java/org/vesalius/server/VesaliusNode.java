@@ -66,8 +66,10 @@ public final class VesaliusNode implements AutoCloseable {
                     new InstanceSender(archive.blobStore()), aes, StoreScu.Timeouts.DEFAULT);
             dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
                     .withAeTitle(config.aeTitle())
-                    .withMaxAssociations(config.maxAssociations()), archive.ingest(),
-                    queries, archive.index(), archive.blobStore(), aes)
+                    .withMaxAssociations(config.maxAssociations())
+                    .withCallers(config.dicomCallers())
+                    .withTls(config.dicomTls()), archive.ingest(),
+                    queries, archive.index(), archive.blobStore(), aes, archive.auditLog())
                     .start();
             WebServer web = WebServer.builder()
                     .host(config.httpHost())
@@ -125,13 +127,13 @@ public final class VesaliusNode implements AutoCloseable {
 
     /**
      * Without sign-in, the archive may only listen on loopback (a laptop, a test). With sign-in
-     * (auth.mode oidc) HTTP may listen anywhere; DICOM still needs loopback until the calling-AE
-     * allow-list comes. Anything else needs an explicit --insecure.
+     * (auth.mode oidc) HTTP may listen anywhere; with a calling-AE allow-list (dicom.allow) DICOM
+     * may too. Anything else needs an explicit --insecure.
      */
     private static void refuseUnsafeExposure(ServerConfig config) {
         boolean signIn = config.auth().mode() == AuthSettings.Mode.OIDC;
         boolean httpSafe = signIn || ServerConfig.isLoopback(config.httpHost());
-        boolean dicomSafe = ServerConfig.isLoopback(config.dicomHost());
+        boolean dicomSafe = !config.dicomCallers().isEmpty() || ServerConfig.isLoopback(config.dicomHost());
         if (!httpSafe || !dicomSafe) {
             if (!config.insecure()) {
                 throw new IllegalStateException(!httpSafe
@@ -139,7 +141,8 @@ public final class VesaliusNode implements AutoCloseable {
                           + " configure auth.mode oidc (VESALIUS_AUTH_MODE, _ISSUER, _AUDIENCE), or pass --insecure"
                           + " to accept anyone who can reach it"
                         : "refusing to listen for DICOM on " + config.dicomHost() + " without a calling-AE allow-list:"
-                          + " set dicom.host to 127.0.0.1, or pass --insecure to accept any calling AE");
+                          + " list the calling AEs in dicom.allow, set dicom.host to 127.0.0.1, or pass --insecure"
+                          + " to accept any calling AE");
             }
             LOG.log(Level.WARNING, "--insecure: serving on a non-loopback address without "
                     + (httpSafe ? "a calling-AE allow-list" : "sign-in"));

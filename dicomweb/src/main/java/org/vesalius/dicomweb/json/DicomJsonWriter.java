@@ -1,5 +1,7 @@
 package org.vesalius.dicomweb.json;
 
+import org.vesalius.storage.json.JsonStrings;
+
 /** Writes a {@link DataSet} as DICOM JSON (PS3.18 F.2): one object keyed by tag. */
 public final class DicomJsonWriter {
     private DicomJsonWriter() {
@@ -45,21 +47,6 @@ public final class DicomJsonWriter {
     }
 
     private static void writeString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonStrings.append(s, out);
     }
 }

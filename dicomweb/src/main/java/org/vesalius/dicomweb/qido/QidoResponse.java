@@ -1,5 +1,6 @@
 package org.vesalius.dicomweb.qido;
 
+import org.vesalius.storage.json.JsonStrings;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
@@ -135,22 +136,7 @@ final class QidoResponse {
     }
 
     private static void writeJsonString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonStrings.append(s, out);
     }
 
     private static void writeXmlElement(Element element, XMLStreamWriter xml) throws XMLStreamException {

@@ -64,7 +64,7 @@ public final class StoragePresentationContextPolicy implements PresentationConte
     private void select(PresentationContext context) {
         String abstractSyntax = context.getAbstractSyntaxUID() == null ? null : context.getAbstractSyntaxUID().trim();
         boolean queryRetrieve = QueryRetrieveSopClasses.isQueryRetrieve(abstractSyntax);
-        if (!queryRetrieve && !StorageSopClasses.isAccepted(abstractSyntax) || !isGranted(abstractSyntax)) {
+        if ((!queryRetrieve && !StorageSopClasses.isAccepted(abstractSyntax)) || !isGranted(abstractSyntax)) {
             context.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
             return;
         }

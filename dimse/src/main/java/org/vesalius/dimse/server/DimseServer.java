@@ -7,12 +7,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,8 @@ import org.vesalius.dimse.export.StoreScu;
 import org.vesalius.dimse.find.CFindScp;
 import org.vesalius.dimse.retrieve.RetrieveScp;
 import org.vesalius.dimse.store.CStoreScp;
+import org.vesalius.dimse.tls.ServerTls;
+import org.vesalius.storage.audit.AuditLog;
 import org.vesalius.storage.blob.BlobStore;
 import org.vesalius.storage.index.InstanceIndex;
 import org.vesalius.storage.ingest.IngestService;
@@ -37,6 +42,10 @@ import org.vesalius.storage.query.QueryEngine;
  * C-STORE, C-FIND, C-MOVE and C-GET on each, one virtual thread per association, at most
  * {@link DimseSettings#maxAssociations()} at once (beyond that an association is rejected with
  * "local limit exceeded", a transient reason the sender retries).
+ *
+ * <p>With {@link DimseSettings#tls()} a second listener on the same address speaks DICOM over TLS
+ * (PS3.15 Annex B); both share the association limit and serve the same services. The calling-AE
+ * allow-list ({@link DimseSettings#callers()}) applies to both (see {@link CallerAccess}).
  *
  * <p>Why not PixelMed's StorageSOPClassSCPDispatcher: it binds every address, starts an unbounded
  * platform thread per connection, polls for shutdown every 5 s and cannot answer a failure; see
@@ -57,52 +66,91 @@ public final class DimseServer implements AutoCloseable {
 
     private final DimseSettings settings;
     private final DimseServices services;
+    private final CallerAccess access;
     private final Semaphore slots;
     private final Map<ScpAssociation, Thread> active = new ConcurrentHashMap<>();
     private final AtomicLong associationCounter = new AtomicLong();
-    private GuardedServerSocket serverSocket;
-    private Thread acceptor;
+    private final List<Listener> listeners = new ArrayList<>();
     private volatile boolean closing;
 
     /**
      * @param aeRegistry the known remote AEs: C-MOVE destinations
+     * @param auditLog   where rejected associations and refused requests are recorded
      */
     public DimseServer(DimseSettings settings, IngestService ingestService, QueryEngine queryEngine, InstanceIndex index,
-                       BlobStore blobStore, AeRegistry aeRegistry) {
+                       BlobStore blobStore, AeRegistry aeRegistry, AuditLog auditLog) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.services = new DimseServices(new CStoreScp(ingestService), new CFindScp(queryEngine),
                 new RetrieveScp(settings.aeTitle(), new InstanceResolver(queryEngine, index), new InstanceSender(blobStore),
                         aeRegistry, StoreScu.Timeouts.DEFAULT));
+        this.access = new CallerAccess(settings.callers(), auditLog);
         this.slots = new Semaphore(settings.maxAssociations());
     }
 
-    /** Binds and starts accepting; returns once the port is open. */
+    /** One listening socket and the thread accepting on it. */
+    private record Listener(String name, ServerSocket socket, Thread acceptor) {
+    }
+
+    /** What is layered on each accepted connection: TLS, or nothing. */
+    @FunctionalInterface
+    private interface ConnectionLayer {
+        Socket apply(Socket accepted) throws IOException;
+    }
+
+    /** Binds and starts accepting; returns once the port (and the TLS port, if any) is open. */
     public synchronized DimseServer start() throws IOException {
-        if (serverSocket != null) {
+        if (!listeners.isEmpty()) {
             throw new IllegalStateException("already started");
         }
         Files.createDirectories(settings.tempFolder());
         removeLeftoverSpoolFiles();
-        GuardedServerSocket socket = new GuardedServerSocket(settings.maxPduLength());
+        // The stores are read before anything listens: a wrong password fails the start, not the first client.
+        ServerTls tls = settings.tls().isPresent() ? new ServerTls(settings.tls().get()) : null;
         try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), BACKLOG);
+            listen("DICOM", settings.port(), accepted -> accepted);
+            if (tls != null) {
+                listen("DICOM TLS", settings.tls().get().port(), tls::layer);
+            }
+        } catch (IOException e) {
+            closing = true;
+            closeListeners();
+            throw e;
+        }
+        LOG.log(Level.INFO, "DICOM {0} listening on {1}:{2,number,#}{3} (at most {4} associations, {5})",
+                settings.aeTitle(), settings.bindAddress(), port(), tls == null ? "" : " and TLS on port " + tlsPort(),
+                settings.maxAssociations(), settings.callers().isEmpty() ? "any calling AE"
+                        : settings.callers().rules().size() + " calling-AE rules");
+        return this;
+    }
+
+    private void listen(String name, int port, ConnectionLayer layer) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), port), BACKLOG);
         } catch (IOException e) {
             socket.close();
-            throw new IOException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen for " + name + " on " + settings.bindAddress() + ":" + port + ": " + e.getMessage(), e);
         }
-        serverSocket = socket;
-        acceptor = Thread.ofPlatform().name("dimse-accept-" + socket.getLocalPort()).daemon(true).start(this::acceptLoop);
-        LOG.log(Level.INFO, "DICOM {0} listening on {1}:{2,number,#} (at most {3} associations)",
-                settings.aeTitle(), settings.bindAddress(), socket.getLocalPort(), settings.maxAssociations());
-        return this;
+        Thread acceptor = Thread.ofPlatform().name("dimse-accept-" + socket.getLocalPort()).daemon(true)
+                .unstarted(() -> acceptLoop(name, socket, layer));
+        listeners.add(new Listener(name, socket, acceptor));
+        acceptor.start();
     }
 
     /** The port listened on (the one picked by the system when configured as 0). */
     public int port() {
-        if (serverSocket == null) {
+        if (listeners.isEmpty()) {
             throw new IllegalStateException("not started");
         }
-        return serverSocket.getLocalPort();
+        return listeners.get(0).socket().getLocalPort();
+    }
+
+    /** The DICOM TLS port (the one picked by the system when configured as 0). */
+    public int tlsPort() {
+        if (listeners.size() < 2) {
+            throw new IllegalStateException("no TLS listener");
+        }
+        return listeners.get(1).socket().getLocalPort();
     }
 
     /** Associations being served right now. */
@@ -110,14 +158,20 @@ public final class DimseServer implements AutoCloseable {
         return active.size();
     }
 
-    private void acceptLoop() {
-        while (!closing) {
-            GuardedServerSocket.GuardedSocket socket;
+    private void acceptLoop(String name, ServerSocket serverSocket, ConnectionLayer layer) {
+        while (!closing && !serverSocket.isClosed()) {
+            GuardedSocket socket;
             try {
-                socket = serverSocket.accept();
+                Socket accepted = serverSocket.accept();
+                try {
+                    socket = new GuardedSocket(layer.apply(accepted), settings.maxPduLength());
+                } catch (IOException e) {
+                    accepted.close();
+                    throw e;
+                }
             } catch (IOException e) {
-                if (!closing) {
-                    LOG.log(Level.ERROR, "accepting a DICOM connection failed", e);
+                if (!closing && !serverSocket.isClosed()) {
+                    LOG.log(Level.ERROR, "accepting a " + name + " connection failed", e);
                 }
                 continue;
             }
@@ -127,7 +181,7 @@ public final class DimseServer implements AutoCloseable {
             }
             Runnable releaseSlot = releaseOnce();
             socket.onReleaseOrAbort(releaseSlot);
-            ScpAssociation association = new ScpAssociation(socket, settings, services);
+            ScpAssociation association = new ScpAssociation(socket, settings, services, access);
             Thread thread = Thread.ofVirtual().name("dimse-association-" + associationCounter.incrementAndGet())
                     .unstarted(() -> {
                         try {
@@ -182,16 +236,15 @@ public final class DimseServer implements AutoCloseable {
     /** Stops listening, ends every association (an object being ingested finishes first) and returns. */
     @Override
     public synchronized void close() {
-        if (serverSocket == null || closing) {
+        if (listeners.isEmpty() || closing) {
             return;
         }
         closing = true;
-        try {
-            serverSocket.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the DICOM listener", e);
+        closeListeners();
+        Instant acceptorsDeadline = Instant.now().plus(CLOSE_WAIT);
+        for (Listener listener : listeners) {
+            joinQuietly(listener.acceptor(), acceptorsDeadline);
         }
-        joinQuietly(acceptor, Instant.now().plus(CLOSE_WAIT));
         active.keySet().forEach(ScpAssociation::stop);
         Instant deadline = Instant.now().plus(CLOSE_WAIT);
         for (Thread thread : active.values()) {
@@ -200,7 +253,17 @@ public final class DimseServer implements AutoCloseable {
         if (!active.isEmpty()) {
             LOG.log(Level.WARNING, "{0} associations still ending after the close", active.size());
         }
-        LOG.log(Level.INFO, "DICOM {0} on port {1,number,#} closed", settings.aeTitle(), serverSocket.getLocalPort());
+        LOG.log(Level.INFO, "DICOM {0} on port {1,number,#} closed", settings.aeTitle(), port());
+    }
+
+    private void closeListeners() {
+        for (Listener listener : listeners) {
+            try {
+                listener.socket().close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the " + listener.name() + " listener", e);
+            }
+        }
     }
 
     private static void joinQuietly(Thread thread, Instant deadline) {

@@ -17,7 +17,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import org.vesalius.dimse.DimseStatus;
+import org.vesalius.dimse.access.DimseService;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.MessageReader;
 import org.vesalius.dimse.negotiation.AcceptedContext;
@@ -57,6 +61,7 @@ final class RequestReceiver extends CompositeResponseHandler {
     private final StoragePresentationContextPolicy contexts;
     private final Path tempFolder;
     private final String callingAeTitle;
+    private final Set<DimseService> granted;
 
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(512);
     private byte contextId;
@@ -72,10 +77,13 @@ final class RequestReceiver extends CompositeResponseHandler {
     private DimseStatus failure;
     private ReceivedRequest request;
 
-    RequestReceiver(StoragePresentationContextPolicy contexts, Path tempFolder, String callingAeTitle) {
+    /** @param granted the services the calling AE may use; other requests are refused (0124) unread */
+    RequestReceiver(StoragePresentationContextPolicy contexts, Path tempFolder, String callingAeTitle,
+                    Set<DimseService> granted) {
         this.contexts = contexts;
         this.tempFolder = tempFolder;
         this.callingAeTitle = callingAeTitle;
+        this.granted = granted;
     }
 
     /** The complete request, once {@link #isDone()}. */
@@ -128,7 +136,12 @@ final class RequestReceiver extends CompositeResponseHandler {
 
         context = contexts.accepted(contextId).orElseThrow(() -> new DicomNetworkException(
                 "command on presentation context " + (contextId & 0xFF) + ", which was not accepted"));
-        if (commandField == CommandSet.C_STORE_RQ) {
+        Optional<DimseService> service = service(commandField);
+        if (service.isPresent() && !granted.contains(service.get())) {
+            // E.g. a C-STORE on a storage context accepted for C-GET's sake: refused, its data set discarded.
+            failure = DimseStatus.failure(DimseStatus.NOT_AUTHORIZED,
+                    "calling AE " + callingAeTitle + " is not allowed to use " + service.get().name().toLowerCase(Locale.ROOT));
+        } else if (commandField == CommandSet.C_STORE_RQ) {
             if (dataSetFollows) {
                 startDataSetFile(context);
             } else {
@@ -235,6 +248,17 @@ final class RequestReceiver extends CompositeResponseHandler {
     private static boolean isQueryRetrieve(int commandField) {
         return commandField == CommandSet.C_FIND_RQ || commandField == CommandSet.C_MOVE_RQ
                 || commandField == CommandSet.C_GET_RQ;
+    }
+
+    /** The service a request belongs to; none for C-ECHO (open to every admitted AE) and the rest. */
+    private static Optional<DimseService> service(int commandField) {
+        return Optional.ofNullable(switch (commandField) {
+            case CommandSet.C_STORE_RQ -> DimseService.STORE;
+            case CommandSet.C_FIND_RQ -> DimseService.FIND;
+            case CommandSet.C_MOVE_RQ -> DimseService.MOVE;
+            case CommandSet.C_GET_RQ -> DimseService.GET;
+            default -> null;
+        });
     }
 
     private static String trimmed(String uid) {

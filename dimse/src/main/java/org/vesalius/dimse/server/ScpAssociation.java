@@ -11,11 +11,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.vesalius.dimse.DimseSettings;
 import org.vesalius.dimse.DimseStatus;
+import org.vesalius.dimse.access.DimseService;
 import org.vesalius.dimse.negotiation.StoragePresentationContextPolicy;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.Message;
@@ -37,16 +38,18 @@ final class ScpAssociation implements Runnable {
     /** Socket receive buffer, as PixelMed's default: a few PDUs in flight. */
     private static final int RECEIVE_BUFFER_BYTES = 65536;
 
-    private final Socket socket;
+    private final GuardedSocket socket;
     private final DimseSettings settings;
     private final DimseServices services;
+    private final CallerAccess access;
     private final String remoteAddress;
     private volatile Association association;
 
-    ScpAssociation(Socket socket, DimseSettings settings, DimseServices services) {
+    ScpAssociation(GuardedSocket socket, DimseSettings settings, DimseServices services, CallerAccess access) {
         this.socket = socket;
         this.settings = settings;
         this.services = services;
+        this.access = access;
         this.remoteAddress = socket.getInetAddress().getHostAddress();
     }
 
@@ -58,7 +61,12 @@ final class ScpAssociation implements Runnable {
             // Each response is one small PDU written at once; Nagle's algorithm would only delay it.
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis()));
-            StoragePresentationContextPolicy contexts = new StoragePresentationContextPolicy();
+            Optional<Set<DimseService>> admitted = access.admit(socket);
+            if (admitted.isEmpty()) {
+                return;
+            }
+            Set<DimseService> granted = admitted.get();
+            StoragePresentationContextPolicy contexts = new StoragePresentationContextPolicy(granted);
             Association accepted = AssociationFactory.createNewAssociation(socket, settings.aeTitle(),
                     settings.maxPduLength(), RECEIVE_BUFFER_BYTES, 0, contexts);
             association = accepted;
@@ -67,7 +75,7 @@ final class ScpAssociation implements Runnable {
             LOG.log(Level.DEBUG, "association from {0} accepted", peer);
             Requester requester = new Requester(accepted, contexts, callingAeTitle);
             while (true) {
-                receiver = new RequestReceiver(contexts, settings.tempFolder(), callingAeTitle);
+                receiver = new RequestReceiver(contexts, settings.tempFolder(), callingAeTitle, granted);
                 accepted.setReceivedDataHandler(receiver);
                 accepted.waitForPDataPDUsUntilHandlerReportsDone();
                 ReceivedRequest request = receiver.request();
@@ -96,6 +104,10 @@ final class ScpAssociation implements Runnable {
         DimseStatus status;
         if (request.receiveFailed() != null) {
             status = request.receiveFailed();
+            if (status.code() == DimseStatus.NOT_AUTHORIZED) {
+                access.requestRefused(callingAeTitle, socket.getInetAddress(), "command 0x"
+                        + Integer.toHexString(request.commandField()) + " " + request.affectedSopClassUid(), status.errorComment());
+            }
             LOG.log(Level.WARNING, "request {0} (command 0x{1}) from {2}@{3} refused: {4}", request.affectedSopInstanceUid(),
                     Integer.toHexString(request.commandField()), callingAeTitle, remoteAddress, status);
         } else if (request.commandField() == CommandSet.C_ECHO_RQ) {

@@ -23,6 +23,7 @@ final class Archive implements AutoCloseable {
     final IngestService ingest;
     final QueryEngine queries;
     final AeRegistry aes;
+    final AuditLog auditLog;
 
     Archive(Path dir) throws IOException {
         this(dir, DatabaseSettings.embeddedH2(dir.resolve("db")));
@@ -33,15 +34,16 @@ final class Archive implements AutoCloseable {
         index = new InstanceIndex(database);
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         Clock clock = Clock.systemUTC();
+        auditLog = new AuditLog(database, clock);
         ingest = new IngestService(blobs, index, new DicomHeaderReader("PatientID"), IngestSettings.defaults(),
-                new AuditLog(database, clock), clock);
+                auditLog, clock);
         queries = new QueryEngine(database);
         aes = new AeRegistry(database, clock);
     }
 
     /** The DIMSE server on this archive, as the node wires it. */
     DimseServer server(DimseSettings settings) {
-        return new DimseServer(settings, ingest, queries, index, blobs, aes);
+        return new DimseServer(settings, ingest, queries, index, blobs, aes, auditLog);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.vesalius.server.aes;
 
+import org.vesalius.storage.json.JsonStrings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,24 +19,7 @@ final class Json {
 
     /** A JSON string literal. */
     static String quote(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonStrings.quote(value);
     }
 
     static String error(String reason) {

@@ -11,7 +11,12 @@ import org.vesalius.server.api.ApiSettings;
 import org.vesalius.server.security.AuthSettings;
 import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.dicomweb.qido.QidoSettings;
+import org.vesalius.dimse.access.AddressRange;
+import org.vesalius.dimse.access.CallingAeAllowList;
+import org.vesalius.dimse.access.CallingAeRule;
+import org.vesalius.dimse.access.DimseService;
 import org.vesalius.dimse.aes.RemoteAe;
+import org.vesalius.dimse.tls.TlsSettings;
 import org.vesalius.storage.blob.S3Settings;
 import org.vesalius.storage.index.DatabaseSettings;
 
@@ -63,6 +68,33 @@ public final class ConfigLoader {
                 .map(ae -> new RemoteAe(ae.get("title").asString().get(), ae.get("host").asString().get(),
                         ae.get("port").asInt().get(), ae.get("tls").asBoolean().orElse(false)))
                 .toList();
+    }
+
+    /** The calling-AE allow-list: a list of {aet, hosts: [IP or CIDR], services: [store, find, move, get]}. */
+    private static CallingAeAllowList dicomCallers(Config list) {
+        return new CallingAeAllowList(list.asNodeList().orElse(List.of()).stream()
+                .map(rule -> new CallingAeRule(rule.get("aet").asString().get(),
+                        rule.get("hosts").asList(String.class).orElse(List.of()).stream().map(AddressRange::parse).toList(),
+                        rule.get("services").asList(String.class).orElse(List.of()).stream().map(DimseService::parse)
+                                .collect(java.util.stream.Collectors.toSet())))
+                .toList());
+    }
+
+    /** DICOM TLS, when dicom.tls.port is set (> 0). */
+    private static Optional<TlsSettings> dicomTls(Config tls) {
+        int port = tls.get("port").asInt().orElse(0);
+        if (port <= 0) {
+            return Optional.empty();
+        }
+        String keyStore = tls.get("keystore").asString().orElse("");
+        if (keyStore.isBlank()) {
+            throw new IllegalArgumentException("dicom.tls.port is set but dicom.tls.keystore is not");
+        }
+        String trustStore = tls.get("truststore").asString().orElse("");
+        return Optional.of(new TlsSettings(port, Path.of(keyStore), tls.get("keystorepassword").asString().orElse(""),
+                trustStore.isBlank() ? Optional.empty() : Optional.of(Path.of(trustStore)),
+                tls.get("truststorepassword").asString().orElse(""),
+                tls.get("requireclientauth").asBoolean().orElse(false)));
     }
 
     private static ServerConfig toServerConfig(Config c) {
@@ -117,6 +149,8 @@ public final class ConfigLoader {
                 // The OHIF build is served only when asked for (--viewer): it is built separately.
                 c.get("viewer.enabled").asBoolean().orElse(false)
                         ? Optional.of(Path.of(c.get("viewer.dir").asString().orElse("./viewer"))) : Optional.empty(),
-                remoteAes(c.get("aes")));
+                remoteAes(c.get("aes")),
+                dicomCallers(c.get("dicom.allow")),
+                dicomTls(c.get("dicom.tls")));
     }
 }

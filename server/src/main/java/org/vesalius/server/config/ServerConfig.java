@@ -5,7 +5,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.vesalius.dimse.access.CallingAeAllowList;
 import org.vesalius.dimse.aes.RemoteAe;
+import org.vesalius.dimse.tls.TlsSettings;
 import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.dicomweb.qido.QidoSettings;
 import org.vesalius.server.api.ApiSettings;
@@ -39,7 +41,9 @@ public record ServerConfig(
         QidoSettings qido,
         CorsSettings cors,
         Optional<Path> viewerDir,
-        List<RemoteAe> remoteAes) {
+        List<RemoteAe> remoteAes,
+        CallingAeAllowList dicomCallers,
+        Optional<TlsSettings> dicomTls) {
 
     public enum BlobStoreKind { FILESYSTEM, S3 }
 

@@ -1,5 +1,6 @@
 package org.vesalius.server.health;
 
+import org.vesalius.storage.json.JsonStrings;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -59,24 +60,7 @@ public final class HealthService implements HttpService {
 
     private static String part(String failure) {
         return failure == null ? "{\"status\":\"UP\"}"
-                : "{\"status\":\"DOWN\",\"reason\":\"" + jsonEscape(failure) + "\"}";
+                : "{\"status\":\"DOWN\",\"reason\":" + JsonStrings.quote(failure) + "}";
     }
 
-    private static String jsonEscape(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
-    }
 }
