@@ -4,9 +4,11 @@
 #
 #   bench/gen-instances.sh COUNT SIZE OUTDIR      e.g. bench/gen-instances.sh 2000 256 bench/work/mr256
 #
-# SIZE 256 makes 256x256 MR images (~130 KB), SIZE 512 makes 512x512 CT images (~520 KB).
+# SIZE 256 makes 256x256 MR images (~130 KB), SIZE 512 makes 512x512 CT images (~520 KB), SIZE 64
+# makes 64x64 MR images (~9 KB, to fill an index quickly).
 # OUTDIR gets four folders q0..q3 with a quarter of the instances each (one per parallel
-# association); 100 instances make a series, 4 series a study, one study a patient. Every run
+# association); 100 instances make a series, 4 series a study, one study a patient (change with the
+# environment variables SERIES_SIZE and SERIES_PER_STUDY). Study k is dated 2024-01-(k mod 28 + 1). Every run
 # draws new UIDs under a random 2.25 root, so two sets never collide.
 #
 # Speed (2000 instances in seconds, not minutes): dump2dcm writes one header template per series;
@@ -15,18 +17,21 @@
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
-  echo "usage: $0 COUNT SIZE(256|512) OUTDIR" >&2
+  echo "usage: $0 COUNT SIZE(64|256|512) OUTDIR" >&2
   exit 2
 fi
 COUNT=$1 SIZE=$2 OUT=$3
 case "$SIZE" in
+  64) MODALITY=MR SOP_CLASS=MRImageStorage ;;
   256) MODALITY=MR SOP_CLASS=MRImageStorage ;;
   512) MODALITY=CT SOP_CLASS=CTImageStorage ;;
-  *) echo "$0: SIZE must be 256 or 512" >&2; exit 2 ;;
+  *) echo "$0: SIZE must be 64, 256 or 512" >&2; exit 2 ;;
 esac
 command -v dump2dcm >/dev/null || { echo "$0: dump2dcm missing (apt-get install dcmtk)" >&2; exit 1; }
 
 PIXEL_BYTES=$((SIZE * SIZE * 2))
+SERIES_SIZE=${SERIES_SIZE:-100}
+SERIES_PER_STUDY=${SERIES_PER_STUDY:-4}
 # 2.25 + a random integer of up to 30 digits stands in for a UUID-derived root: unique per run.
 ROOT="2.25.$(od -An -N16 -tu8 /dev/urandom | tr -d ' \n' | cut -c1-30 | sed 's/^0*//')"
 
@@ -55,7 +60,7 @@ write_series_template() {
 (0008,0008) CS [ORIGINAL\\PRIMARY\\AXIAL]
 (0008,0016) UI =$SOP_CLASS
 (0008,0018) UI [$ROOT.$study.$series.$SOP_SLOT]
-(0008,0020) DA [20240115]
+(0008,0020) DA [202401$(printf '%02d' $((study % 28 + 1)))]
 (0008,0030) TM [101500]
 (0008,0050) SH [ACC$study]
 (0008,0060) CS [$MODALITY]
@@ -95,16 +100,16 @@ generate_range() {
   local quarter=$1 from=$2 to=$3 dir="$OUT/q$1" i series study template=""
   mkdir -p "$dir"
   for ((i = from; i < to; i++)); do
-    series=$((i / 100))
-    study=$((series / 4))
+    series=$((i / SERIES_SIZE))
+    study=$((series / SERIES_PER_STUDY))
     if [ "$template" != "$dir/.series$series" ]; then
       rm -f "$template"
       template="$dir/.series$series"
       write_series_template "$study" "$series" "$template"
     fi
     LC_ALL=C sed -e "s/$SOP_SLOT/$((1000000 + i))/g" \
-      -e "s/$NUMBER_SLOT/$(printf '%7d' $((i % 100 + 1)))/" \
-      -e "s/$Z_SLOT/$(printf '%7d' $((i % 100)))/" "$template" >"$dir/$i.dcm"
+      -e "s/$NUMBER_SLOT/$(printf '%7d' $((i % SERIES_SIZE + 1)))/" \
+      -e "s/$Z_SLOT/$(printf '%7d' $((i % SERIES_SIZE)))/" "$template" >"$dir/$i.dcm"
     { pixel_element_header; head -c "$PIXEL_BYTES" /dev/urandom; } >>"$dir/$i.dcm"
   done
   rm -f "$template"

@@ -62,7 +62,8 @@ final class CallerAccess {
         LOG.log(Level.WARNING, "association from {0}@{1} rejected: calling AE title not allowed from this address",
                 printable, address.getHostAddress());
         auditLog.record(Origin.dimse(printable, address.getHostAddress()), "ASSOCIATION_REJECTED", "calling AE " + printable,
-                AuditLog.Outcome.FAILURE, "A-ASSOCIATE-RJ 1/1/3", "calling AE title not recognized (not in dicom.allow for this address)");
+                AuditLog.Outcome.FAILURE, "A-ASSOCIATE-RJ",
+                "rejected-permanent, service-user, calling AE title not recognized (not in dicom.allow for this address)");
         OutputStream out = socket.getOutputStream();
         out.write(CALLING_AE_NOT_RECOGNIZED);
         out.flush();
