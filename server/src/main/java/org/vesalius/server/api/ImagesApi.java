@@ -1,5 +1,8 @@
 package org.vesalius.server.api;
 
+import org.vesalius.server.security.Principal;
+import org.vesalius.server.security.Principals;
+import org.vesalius.server.security.Role;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -254,6 +257,11 @@ final class ImagesApi {
     void delete(ServerRequest request, ServerResponse response) {
         StoredImage image = find(request);
         Origin origin = RequestPrincipal.of(request);
+        // Writers delete their own uploads; admins delete anything (the access policy lets writers in).
+        Principal principal = Principals.of(request);
+        if (!principal.has(Role.ADMIN) && !principal.getName().equals(image.createdBy())) {
+            throw ApiException.forbidden("image " + image.id() + " was uploaded by someone else: only its uploader or an admin may delete it");
+        }
         boolean removed = image.dicom() != null
                 ? index.delete(image.dicom().sopInstanceUid())
                 : images.deleteNifti(image.id());

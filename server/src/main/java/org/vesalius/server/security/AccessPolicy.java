@@ -69,7 +69,8 @@ public final class AccessPolicy {
             new Rule(RouteFamily.API,       "/api/studies/*",                       DELETE,  Role.ADMIN),
             new Rule(RouteFamily.API,       "/api/series/*",                        DELETE,  Role.ADMIN),
             new Rule(RouteFamily.API,       "/api/instances/*",                     DELETE,  Role.ADMIN),
-            new Rule(RouteFamily.API,       "/api/images/*",                        DELETE,  Role.ADMIN),
+            // Writers may delete images they uploaded themselves: the handler checks the uploader.
+            new Rule(RouteFamily.API,       "/api/images/*",                        DELETE,  Role.WRITER),
             new Rule(RouteFamily.DICOMWEB,  "/dicomweb/**",                         READS,   Role.READER),
             new Rule(RouteFamily.DICOMWEB,  "/dicomweb/**",                         ANY,     Role.WRITER),
             new Rule(RouteFamily.API,       "/api/**",                              READS,   Role.READER),

@@ -32,7 +32,7 @@ class AccessPolicyTest {
             "PUT,    /api/studies/1.2/tags/ct,                  API,       WRITER",
             "DELETE, /api/studies/1.2/tags/ct,                  API,       WRITER",
             "DELETE, /api/tags/ct,                              API,       WRITER",
-            "DELETE, /api/images/7,                             API,       ADMIN",
+            "DELETE, /api/images/7,                             API,       WRITER",
             "DELETE, /api/instances/1.2.3,                      API,       ADMIN",
             "DELETE, /api/studies/1.2,                          API,       ADMIN",
             "DELETE, //api//studies/1.2,                        API,       ADMIN",

@@ -147,6 +147,42 @@ class MockOidcAccessTest {
         }
     }
 
+    @Test
+    void writersDeleteOnlyTheImagesTheyUploadedAndAdminsAnyImage() throws Exception {
+        String bob = token(ISSUER_ID, "bob-id", AUDIENCE, realmRoles("bob", "writer"), 300);
+        String dave = token(ISSUER_ID, "dave-id", AUDIENCE, realmRoles("dave", "writer"), 300);
+        String carol = token(ISSUER_ID, "carol-id", AUDIENCE, realmRoles("carol", "admin"), 300);
+        byte[] volume = org.vesalius.storage.images.NiftiFiles.nifti1(new int[]{4, 4, 2},
+                new float[]{1, 1, 1}, java.nio.ByteOrder.LITTLE_ENDIAN, new int[]{1, 1, 1});
+        String first = upload(bob, volume);
+        String second = upload(bob, volume);
+
+        assertThat(delete(dave, first).statusCode()).as("another writer").isEqualTo(403);
+        assertThat(delete(bob, first).statusCode()).as("its uploader").isEqualTo(204);
+        assertThat(delete(carol, second).statusCode()).as("an admin").isEqualTo(204);
+        assertThat(delete(bob, second).statusCode()).as("already gone").isEqualTo(404);
+    }
+
+    private static String upload(String token, byte[] body) throws Exception {
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve("/api/subjects/subject-1/images"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+        assertThat(id.find()).as(response.body()).isTrue();
+        return id.group(1);
+    }
+
+    private static HttpResponse<String> delete(String token, String imageId) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve("/api/images/" + imageId))
+                        .header("Authorization", "Bearer " + token).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String audit(String token, String query) throws Exception {
         HttpResponse<String> response = RoleMatrix.send(base, new RoleMatrix.Route("GET", "/api/audit?" + query,
                 Optional.of(Role.ADMIN), 200), token);

@@ -40,7 +40,7 @@ final class RoleMatrix {
             new Route("GET", "/api/images/1/rendered", Optional.of(Role.READER), 0),
             new Route("POST", "/api/tags", Optional.of(Role.WRITER), 0),
             new Route("DELETE", "/api/studies/1.2.3/tags/ct", Optional.of(Role.WRITER), 0),
-            new Route("DELETE", "/api/images/1", Optional.of(Role.ADMIN), 0),
+            new Route("DELETE", "/api/images/1", Optional.of(Role.WRITER), 0),
             new Route("GET", "/api/aes", Optional.of(Role.ADMIN), 0),
             new Route("POST", "/api/reconcile", Optional.of(Role.ADMIN), 0),
             new Route("GET", "/api/audit?limit=1", Optional.of(Role.ADMIN), 200));
