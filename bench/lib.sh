@@ -135,3 +135,9 @@ store_set() {
 machine_line() {
   echo "$(nproc) cores, $(free -h | awk '/^Mem:/ { print $2 }') RAM, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 }
+
+# Which Vesalius ran: the tree's commit and when the server jar was built (others may have changed
+# the tree since).
+vesalius_build() {
+  echo "$(git -C "$REPO" describe --always --dirty 2>/dev/null) (jar built $(date -r "$REPO/server/target/lib/vesalius-server.jar" '+%H:%M %Z'))"
+}

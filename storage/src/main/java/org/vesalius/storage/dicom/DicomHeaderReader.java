@@ -38,9 +38,22 @@ public final class DicomHeaderReader {
     }
 
     public DicomHeader read(Path part10File) throws IOException, DicomException {
+        return read(readUpToPixelData(part10File));
+    }
+
+    /**
+     * The file's attributes up to the Pixel Data, the one parse that ingest shares between this
+     * reader and {@link InstanceMetadataReader}.
+     */
+    public static AttributeList readUpToPixelData(Path part10File) throws IOException, DicomException {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         list.read(part10File.toFile(), TagFromName.PixelData);
+        return list;
+    }
+
+    /** The index values of attributes read by {@link #readUpToPixelData}. */
+    public DicomHeader read(AttributeList list) {
         return new DicomHeader(
                 new DicomHeader.Patient(
                         string(list, TagFromName.PatientID),

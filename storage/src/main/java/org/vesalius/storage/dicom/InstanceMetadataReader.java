@@ -9,11 +9,9 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.TagFromName;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,11 +45,11 @@ public final class InstanceMetadataReader {
     private InstanceMetadataReader() {
     }
 
-    public static InstanceMetadata read(Path part10File, ValueLayout layout) throws IOException, DicomException {
-        AttributeList list = new AttributeList();
-        list.setDecompressPixelData(false);
-        list.read(part10File.toFile(), TagFromName.PixelData);
-
+    /**
+     * @param list   the object's attributes up to the Pixel Data ({@link DicomHeaderReader#readUpToPixelData})
+     * @param layout where its values lie in the file
+     */
+    public static InstanceMetadata read(AttributeList list, ValueLayout layout) throws DicomException {
         StringBuilder json = new StringBuilder(4096);
         json.append('{');
         boolean first = writeElements(list, "", json, true);

@@ -30,9 +30,9 @@ public final class InstanceIndex {
     private static final System.Logger LOG = System.getLogger(InstanceIndex.class.getName());
 
     /**
-     * The SQL states of losing a race that the statements themselves do not absorb: H2 reports an
-     * insert-if-absent that lost to a concurrent insert as a unique violation (23505) where
-     * PostgreSQL waits for the winner, a foreign key may lose its row to a concurrent delete
+     * The SQL states of losing a race that the statements themselves do not absorb: an insert
+     * that lost to a concurrent insert of the same row (23505; on H2 even an insert-if-absent;
+     * a new instance row is a plain insert), a foreign key may lose its row to a concurrent delete
      * (23503; 23506 on H2), and a database may break a deadlock or serialisation conflict
      * (40001, 40P01).
      */

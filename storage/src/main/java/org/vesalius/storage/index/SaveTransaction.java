@@ -11,12 +11,14 @@ import java.lang.System.Logger.Level;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -40,9 +42,12 @@ import org.vesalius.storage.dicom.DicomHeader;
  * ends with a single row either way. The parent rows found are locked against deletion (not
  * against other saves, on PostgreSQL) until the commit, so a concurrent delete that empties a
  * series cannot pull it from under the new instance. Attributes are only written when the new
- * instance brings different values, so the usual case (the next slice of a known series) costs
- * one read per level. Rows are always locked in the same order (patient, study, series, subject,
- * instance), here and in {@link EmptyParents}, so that transactions do not deadlock on them.
+ * instance brings different values, so the usual case (the next slice of a known series, with
+ * the same patient, study and series attributes) costs one joined read and the lock of the
+ * series row ({@link #lockUnchangedSeries}). Rows are always locked in the same order (patient,
+ * study, series, subject, instance), here and in {@link EmptyParents}, so that transactions do
+ * not deadlock on them; the one exception, a replacement that moves an instance to another series
+ * while it holds the new series, is broken by the database and run again by InstanceIndex.
  */
 final class SaveTransaction {
     private static final System.Logger LOG = System.getLogger(SaveTransaction.class.getName());
@@ -62,26 +67,53 @@ final class SaveTransaction {
     }
 
     SaveResult run() {
-        long patientPk = savePatient();
-        long studyPk = saveStudy(patientPk);
-        long seriesPk = saveSeries(studyPk);
+        long seriesPk = lockUnchangedSeries().orElseGet(() -> {
+            long patientPk = savePatient();
+            long studyPk = saveStudy(patientPk);
+            return saveSeries(studyPk);
+        });
         Long subjectPk = entry.subjectId() == null ? null : saveSubject();
         return saveInstance(seriesPk, subjectPk);
     }
 
+    /**
+     * The usual case in one read and one lock: the series is known, filed under this instance's
+     * study and patient, and none of the three rows would take a value from this instance. Only
+     * the series row is locked: a removal locks patient, study and series in that order and
+     * removes a study or patient only once nothing is filed under it, so a series kept from
+     * removal keeps its study and patient too. Empty when the per-level path must run (that path
+     * starts from the patient, so no lock is held out of order when it does).
+     */
+    private Optional<Long> lockUnchangedSeries() {
+        String seriesUid = key(SERIES.SERIES_INSTANCE_UID, header.series().seriesInstanceUid());
+        List<Field<?>> columns = Stream.of(SERIES.fields(), STUDY.fields(), PATIENT.fields())
+                .flatMap(Arrays::stream)
+                .toList();
+        Record known = tx.select(columns)
+                .from(SERIES)
+                .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_FK))
+                .join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_FK))
+                .where(SERIES.SERIES_INSTANCE_UID.eq(seriesUid))
+                .fetchOne();
+        if (known == null
+                || !known.get(STUDY.STUDY_INSTANCE_UID).equals(header.study().studyInstanceUid())
+                || !known.get(PATIENT.PATIENT_ID).equals(patientId())
+                || !known.get(PATIENT.ISSUER_OF_PATIENT_ID).equals(issuerOfPatientId())
+                || !changes(known, PATIENT.UPDATED_AT, patientAttributes()).isEmpty()
+                || !changes(known, STUDY.UPDATED_AT, studyAttributes()).isEmpty()
+                || !changes(known, SERIES.UPDATED_AT, seriesAttributes()).isEmpty()) {
+            return Optional.empty();
+        }
+        // Rows read without a lock may have gone since: then the per-level path creates them again.
+        return Optional.ofNullable(fetchLocked(SERIES,
+                SERIES.PK.eq(known.get(SERIES.PK)).and(SERIES.STUDY_FK.eq(known.get(STUDY.PK)))))
+                .map(SeriesRecord::getPk);
+    }
+
     private long savePatient() {
-        DicomHeader.Patient patient = header.patient();
-        // PatientID is type 2: instances without one still group under the patient ''.
-        String patientId = key(PATIENT.PATIENT_ID, Objects.requireNonNullElse(patient.patientId(), ""));
-        String issuer = key(PATIENT.ISSUER_OF_PATIENT_ID, Objects.requireNonNullElse(patient.issuerOfPatientId(), ""));
-        String name = descriptive(PATIENT.PATIENT_NAME, patient.patientName());
-
-        Map<Field<?>, Object> attributes = new LinkedHashMap<>();
-        attributes.put(PATIENT.PATIENT_NAME, name);
-        attributes.put(PATIENT.PATIENT_NAME_UPPER, upper(PATIENT.PATIENT_NAME_UPPER, name));
-        attributes.put(PATIENT.PATIENT_BIRTH_DATE, descriptive(PATIENT.PATIENT_BIRTH_DATE, patient.patientBirthDate()));
-        attributes.put(PATIENT.PATIENT_SEX, descriptive(PATIENT.PATIENT_SEX, patient.patientSex()));
-
+        String patientId = patientId();
+        String issuer = issuerOfPatientId();
+        Map<Field<?>, Object> attributes = patientAttributes();
         Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
         row.put(PATIENT.PATIENT_ID, patientId);
         row.put(PATIENT.ISSUER_OF_PATIENT_ID, issuer);
@@ -94,22 +126,29 @@ final class SaveTransaction {
         return patientRow.getPk();
     }
 
-    private long saveStudy(long patientPk) {
-        DicomHeader.Study study = header.study();
-        String uid = key(STUDY.STUDY_INSTANCE_UID, study.studyInstanceUid());
-        String referring = descriptive(STUDY.REFERRING_PHYSICIAN_NAME, study.referringPhysicianName());
+    /** PatientID is type 2: instances without one still group under the patient ''. */
+    private String patientId() {
+        return key(PATIENT.PATIENT_ID, Objects.requireNonNullElse(header.patient().patientId(), ""));
+    }
 
+    private String issuerOfPatientId() {
+        return key(PATIENT.ISSUER_OF_PATIENT_ID, Objects.requireNonNullElse(header.patient().issuerOfPatientId(), ""));
+    }
+
+    private Map<Field<?>, Object> patientAttributes() {
+        DicomHeader.Patient patient = header.patient();
+        String name = descriptive(PATIENT.PATIENT_NAME, patient.patientName());
         Map<Field<?>, Object> attributes = new LinkedHashMap<>();
-        attributes.put(STUDY.STUDY_DATE, descriptive(STUDY.STUDY_DATE, study.studyDate()));
-        attributes.put(STUDY.STUDY_TIME, descriptive(STUDY.STUDY_TIME, study.studyTime()));
-        attributes.put(STUDY.ACCESSION_NUMBER, descriptive(STUDY.ACCESSION_NUMBER, study.accessionNumber()));
-        attributes.put(STUDY.STUDY_ID, descriptive(STUDY.STUDY_ID, study.studyId()));
-        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME, referring);
-        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, upper(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, referring));
-        attributes.put(STUDY.STUDY_DESCRIPTION, descriptive(STUDY.STUDY_DESCRIPTION, study.studyDescription()));
-        attributes.put(STUDY.SPECIFIC_CHARACTER_SET,
-                descriptive(STUDY.SPECIFIC_CHARACTER_SET, header.instance().specificCharacterSet()));
+        attributes.put(PATIENT.PATIENT_NAME, name);
+        attributes.put(PATIENT.PATIENT_NAME_UPPER, upper(PATIENT.PATIENT_NAME_UPPER, name));
+        attributes.put(PATIENT.PATIENT_BIRTH_DATE, descriptive(PATIENT.PATIENT_BIRTH_DATE, patient.patientBirthDate()));
+        attributes.put(PATIENT.PATIENT_SEX, descriptive(PATIENT.PATIENT_SEX, patient.patientSex()));
+        return attributes;
+    }
 
+    private long saveStudy(long patientPk) {
+        String uid = key(STUDY.STUDY_INSTANCE_UID, header.study().studyInstanceUid());
+        Map<Field<?>, Object> attributes = studyAttributes();
         Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
         row.put(STUDY.STUDY_INSTANCE_UID, uid);
         row.put(STUDY.PATIENT_FK, patientPk);
@@ -126,24 +165,26 @@ final class SaveTransaction {
         return studyRow.getPk();
     }
 
-    private long saveSeries(long studyPk) {
-        DicomHeader.Series series = header.series();
-        String uid = key(SERIES.SERIES_INSTANCE_UID, series.seriesInstanceUid());
+    private Map<Field<?>, Object> studyAttributes() {
+        DicomHeader.Study study = header.study();
+        String referring = descriptive(STUDY.REFERRING_PHYSICIAN_NAME, study.referringPhysicianName());
 
         Map<Field<?>, Object> attributes = new LinkedHashMap<>();
-        attributes.put(SERIES.MODALITY, descriptive(SERIES.MODALITY, series.modality()));
-        attributes.put(SERIES.SERIES_NUMBER, series.seriesNumber());
-        attributes.put(SERIES.SERIES_DESCRIPTION, descriptive(SERIES.SERIES_DESCRIPTION, series.seriesDescription()));
-        attributes.put(SERIES.BODY_PART_EXAMINED, descriptive(SERIES.BODY_PART_EXAMINED, series.bodyPartExamined()));
-        attributes.put(SERIES.SERIES_DATE, descriptive(SERIES.SERIES_DATE, series.seriesDate()));
-        attributes.put(SERIES.SERIES_TIME, descriptive(SERIES.SERIES_TIME, series.seriesTime()));
-        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE,
-                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE, series.performedProcedureStepStartDate()));
-        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME,
-                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME, series.performedProcedureStepStartTime()));
-        attributes.put(SERIES.INSTITUTION_NAME, descriptive(SERIES.INSTITUTION_NAME, series.institutionName()));
-        attributes.put(SERIES.STATION_NAME, descriptive(SERIES.STATION_NAME, series.stationName()));
+        attributes.put(STUDY.STUDY_DATE, descriptive(STUDY.STUDY_DATE, study.studyDate()));
+        attributes.put(STUDY.STUDY_TIME, descriptive(STUDY.STUDY_TIME, study.studyTime()));
+        attributes.put(STUDY.ACCESSION_NUMBER, descriptive(STUDY.ACCESSION_NUMBER, study.accessionNumber()));
+        attributes.put(STUDY.STUDY_ID, descriptive(STUDY.STUDY_ID, study.studyId()));
+        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME, referring);
+        attributes.put(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, upper(STUDY.REFERRING_PHYSICIAN_NAME_UPPER, referring));
+        attributes.put(STUDY.STUDY_DESCRIPTION, descriptive(STUDY.STUDY_DESCRIPTION, study.studyDescription()));
+        attributes.put(STUDY.SPECIFIC_CHARACTER_SET,
+                descriptive(STUDY.SPECIFIC_CHARACTER_SET, header.instance().specificCharacterSet()));
+        return attributes;
+    }
 
+    private long saveSeries(long studyPk) {
+        String uid = key(SERIES.SERIES_INSTANCE_UID, header.series().seriesInstanceUid());
+        Map<Field<?>, Object> attributes = seriesAttributes();
         Map<Field<?>, Object> row = new LinkedHashMap<>(attributes);
         row.put(SERIES.SERIES_INSTANCE_UID, uid);
         row.put(SERIES.STUDY_FK, studyPk);
@@ -157,6 +198,24 @@ final class SaveTransaction {
         }
         refresh(seriesRow, SERIES.PK, SERIES.UPDATED_AT, attributes);
         return seriesRow.getPk();
+    }
+
+    private Map<Field<?>, Object> seriesAttributes() {
+        DicomHeader.Series series = header.series();
+        Map<Field<?>, Object> attributes = new LinkedHashMap<>();
+        attributes.put(SERIES.MODALITY, descriptive(SERIES.MODALITY, series.modality()));
+        attributes.put(SERIES.SERIES_NUMBER, series.seriesNumber());
+        attributes.put(SERIES.SERIES_DESCRIPTION, descriptive(SERIES.SERIES_DESCRIPTION, series.seriesDescription()));
+        attributes.put(SERIES.BODY_PART_EXAMINED, descriptive(SERIES.BODY_PART_EXAMINED, series.bodyPartExamined()));
+        attributes.put(SERIES.SERIES_DATE, descriptive(SERIES.SERIES_DATE, series.seriesDate()));
+        attributes.put(SERIES.SERIES_TIME, descriptive(SERIES.SERIES_TIME, series.seriesTime()));
+        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE,
+                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_DATE, series.performedProcedureStepStartDate()));
+        attributes.put(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME,
+                descriptive(SERIES.PERFORMED_PROCEDURE_STEP_START_TIME, series.performedProcedureStepStartTime()));
+        attributes.put(SERIES.INSTITUTION_NAME, descriptive(SERIES.INSTITUTION_NAME, series.institutionName()));
+        attributes.put(SERIES.STATION_NAME, descriptive(SERIES.STATION_NAME, series.stationName()));
+        return attributes;
     }
 
     private long saveSubject() {
@@ -195,34 +254,30 @@ final class SaveTransaction {
         row.put(INSTANCE.SOURCE_NAME, descriptive(INSTANCE.SOURCE_NAME, entry.origin().name()));
         row.put(INSTANCE.SOURCE_ADDRESS, descriptive(INSTANCE.SOURCE_ADDRESS, entry.origin().address()));
 
-        while (true) {
-            // The lock makes two replacements of one instance take turns, so each sees the blob key
-            // the other left and no replaced blob is forgotten.
-            Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
-                    .from(INSTANCE)
-                    .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
-                    .forUpdate()
-                    .fetchOne();
-            if (existing != null) {
-                SaveResult result = replace(existing, row, seriesPk);
-                saveMetadata(existing.value1());
-                return result;
-            }
-            if (tx.insertInto(INSTANCE).set(row).onConflict(INSTANCE.SOP_INSTANCE_UID).doNothing().execute() == 1) {
-                if (entry.metadata() != null) {
-                    // Read back rather than RETURNING: jOOQ emulates this insert with MERGE on H2.
-                    saveMetadata(tx.select(INSTANCE.PK).from(INSTANCE)
-                            .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid)).fetchSingle(INSTANCE.PK));
-                }
-                return new SaveResult(false, Optional.empty());
-            }
-            // Another transaction inserted the same new instance first: replace it on the next turn.
+        // The lock makes two replacements of one instance take turns, so each sees the blob key
+        // the other left and no replaced blob is forgotten.
+        Record3<Long, Long, String> existing = tx.select(INSTANCE.PK, INSTANCE.SERIES_FK, INSTANCE.BLOB_KEY)
+                .from(INSTANCE)
+                .where(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid))
+                .forUpdate()
+                .fetchOne();
+        if (existing != null) {
+            SaveResult result = replace(existing, row, seriesPk);
+            tx.deleteFrom(INSTANCE_METADATA)
+                    .where(INSTANCE_METADATA.INSTANCE_FK.eq(existing.value1()))
+                    .execute();
+            saveMetadata(existing.value1());
+            return result;
         }
+        // A plain insert: when another transaction inserts the same new instance first, it fails
+        // with a unique violation and InstanceIndex runs the save again, which then replaces it.
+        long instancePk = tx.insertInto(INSTANCE).set(row).returningResult(INSTANCE.PK).fetchSingle().value1();
+        saveMetadata(instancePk);
+        return new SaveResult(false, Optional.empty());
     }
 
-    /** The instance's WADO-RS metadata, replacing what a replaced object left. */
+    /** The instance's WADO-RS metadata (a replacement first removes what the replaced object left). */
     private void saveMetadata(long instancePk) {
-        tx.deleteFrom(INSTANCE_METADATA).where(INSTANCE_METADATA.INSTANCE_FK.eq(instancePk)).execute();
         if (entry.metadata() != null) {
             tx.insertInto(INSTANCE_METADATA)
                     .set(INSTANCE_METADATA.INSTANCE_FK, instancePk)
@@ -280,25 +335,35 @@ final class SaveTransaction {
     private <R extends TableRecord<R>> void refresh(R stored, TableField<R, Long> pk,
                                                     TableField<R, OffsetDateTime> updatedAt,
                                                     Map<Field<?>, Object> attributes) {
-        if (stored.get(updatedAt).isAfter(receivedAt)) {
-            return;
-        }
-        Map<Field<?>, Object> changed = new LinkedHashMap<>();
-        List<Condition> differences = new ArrayList<>();
-        attributes.forEach((field, value) -> {
-            if (value != null && !value.equals(stored.get(field))) {
-                changed.put(field, value);
-                differences.add(differsFrom(field, value));
-            }
-        });
+        Map<Field<?>, Object> changed = changes(stored, updatedAt, attributes);
         if (changed.isEmpty()) {
             return;
         }
+        List<Condition> differences = new ArrayList<>();
+        changed.forEach((field, value) -> differences.add(differsFrom(field, value)));
         tx.update(stored.getTable())
                 .set(changed)
                 .set(updatedAt, receivedAt)
                 .where(pk.eq(stored.get(pk)), updatedAt.le(receivedAt), DSL.or(differences))
                 .execute();
+    }
+
+    /**
+     * The attribute values this instance would write into a stored row: those it carries that
+     * differ, unless the row was changed by an instance received later.
+     */
+    private Map<Field<?>, Object> changes(Record stored, Field<OffsetDateTime> updatedAt,
+                                          Map<Field<?>, Object> attributes) {
+        Map<Field<?>, Object> changed = new LinkedHashMap<>();
+        if (stored.get(updatedAt).isAfter(receivedAt)) {
+            return changed;
+        }
+        attributes.forEach((field, value) -> {
+            if (value != null && !value.equals(stored.get(field))) {
+                changed.put(field, value);
+            }
+        });
+        return changed;
     }
 
     private static <T> Condition differsFrom(Field<T> field, Object value) {

@@ -1,5 +1,6 @@
 package org.vesalius.storage.ingest;
 
+import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,8 @@ public final class IngestService {
      */
     public IngestOutcome ingest(Path part10File, IngestRequest request) throws IngestException {
         Inspection inspection = inspect(part10File);
-        DicomHeader header = readHeader(part10File);
+        AttributeList attributes = readAttributes(part10File);
+        DicomHeader header = readHeader(attributes);
         checkExpectations(header, request);
 
         String sopUid = header.instance().sopInstanceUid();
@@ -81,7 +83,7 @@ public final class IngestService {
                     "SOP Instance UID " + sopUid + " is already stored with different content");
         }
 
-        InstanceMetadata metadata = readMetadata(part10File, inspection);
+        InstanceMetadata metadata = readMetadata(attributes, inspection);
         String blobKey = BlobKeys.dicomInstance(header.study().studyInstanceUid(),
                 header.series().seriesInstanceUid(), sopUid, inspection.sha256Hex());
         writeBlob(part10File, blobKey, inspection.sizeBytes());
@@ -119,20 +121,34 @@ public final class IngestService {
         }
     }
 
-    private DicomHeader readHeader(Path file) throws IngestException {
+    /** The one PixelMed parse of the object (up to its pixel data), for the header and the metadata. */
+    private static AttributeList readAttributes(Path file) throws IngestException {
         try {
-            return headerReader.read(file);
+            return DicomHeaderReader.readUpToPixelData(file);
         } catch (IOException | DicomException | RuntimeException e) {
-            throw new IngestException(IngestException.Failure.CANNOT_UNDERSTAND,
-                    "cannot parse the DICOM header: " + e.getMessage(), e);
+            throw cannotParseHeader(e);
         }
     }
 
-    /** The WADO-RS metadata, computed once here so that metadata requests never read the object. */
-    private static InstanceMetadata readMetadata(Path file, Inspection inspection) throws IngestException {
+    private DicomHeader readHeader(AttributeList attributes) throws IngestException {
         try {
-            return InstanceMetadataReader.read(file, inspection.layout());
-        } catch (IOException | DicomException | RuntimeException e) {
+            return headerReader.read(attributes);
+        } catch (RuntimeException e) {
+            throw cannotParseHeader(e);
+        }
+    }
+
+    private static IngestException cannotParseHeader(Exception e) {
+        return new IngestException(IngestException.Failure.CANNOT_UNDERSTAND,
+                "cannot parse the DICOM header: " + e.getMessage(), e);
+    }
+
+    /** The WADO-RS metadata, computed once here so that metadata requests never read the object. */
+    private static InstanceMetadata readMetadata(AttributeList attributes, Inspection inspection)
+            throws IngestException {
+        try {
+            return InstanceMetadataReader.read(attributes, inspection.layout());
+        } catch (DicomException | RuntimeException e) {
             throw new IngestException(IngestException.Failure.CANNOT_UNDERSTAND,
                     "cannot read the DICOM metadata: " + e.getMessage(), e);
         }
