@@ -1,5 +1,6 @@
 package org.vesalius.dicomweb.render;
 
+import org.vesalius.storage.io.NonClosingOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,7 @@ final class ImageEncoder {
             throw new IOException("no ImageIO writer for " + format.mediaType());
         }
         ImageWriter writer = writers.next();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(new NonClosing(out))) {
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(new NonClosingOutputStream(out))) {
             writer.setOutput(stream);
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (format == OutputFormat.JPEG) {
@@ -32,23 +33,6 @@ final class ImageEncoder {
             writer.write(null, new IIOImage(image, null, null), param);
         } finally {
             writer.dispose();
-        }
-    }
-
-    /** The caller owns the response stream; the ImageOutputStream must not close it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

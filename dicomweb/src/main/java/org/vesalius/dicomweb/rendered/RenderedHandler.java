@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.vesalius.dicomweb.wado.StoredObjects;
 import org.vesalius.dicomweb.http.AcceptHeader;
 import org.vesalius.dicomweb.http.DicomWebException;
 import org.vesalius.dicomweb.http.MediaType;
@@ -24,7 +25,6 @@ import org.vesalius.dicomweb.render.Renderer;
 import org.vesalius.dicomweb.render.Viewport;
 import org.vesalius.dicomweb.render.Window;
 import org.vesalius.dicomweb.wado.InstanceListing;
-import org.vesalius.storage.blob.BlobNotFoundException;
 import org.vesalius.storage.blob.BlobStore;
 import org.vesalius.storage.dicom.Uids;
 import org.vesalius.storage.index.IndexedInstance;
@@ -245,16 +245,7 @@ public final class RenderedHandler {
     }
 
     private InputStream open(IndexedInstance instance) {
-        try {
-            return blobStore.open(instance.blobKey());
-        } catch (BlobNotFoundException e) {
-            LOG.log(Level.ERROR, "instance " + instance.sopInstanceUid() + " is indexed but its blob "
-                    + instance.blobKey() + " is missing; run reconcile");
-            throw new DicomWebException(500, "the stored object of instance " + instance.sopInstanceUid() + " is missing");
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "blob store unavailable: " + e.getMessage(), e);
-            throw new DicomWebException(503, "the blob store is unavailable, try again later");
-        }
+        return StoredObjects.open(blobStore, instance);
     }
 
     private static String uid(ServerRequest request, String parameter, String what) {

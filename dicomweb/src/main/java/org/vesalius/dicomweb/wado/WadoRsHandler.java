@@ -22,7 +22,6 @@ import org.vesalius.dicomweb.http.DicomWebException;
 import org.vesalius.dicomweb.http.MediaType;
 import org.vesalius.dicomweb.multipart.MultipartWriter;
 import org.vesalius.storage.audit.AuditLog;
-import org.vesalius.storage.blob.BlobNotFoundException;
 import org.vesalius.storage.blob.BlobStore;
 import org.vesalius.storage.dicom.Uids;
 import org.vesalius.storage.index.IndexedInstance;
@@ -171,17 +170,7 @@ public final class WadoRsHandler {
     }
 
     private InputStream open(IndexedInstance instance) {
-        try {
-            return blobStore.open(instance.blobKey());
-        } catch (BlobNotFoundException e) {
-            // Invariant 2 broken (the blob was removed behind the archive's back): reconcile repairs it.
-            LOG.log(Level.ERROR, "instance " + instance.sopInstanceUid() + " is indexed but its blob "
-                    + instance.blobKey() + " is missing; run reconcile");
-            throw new DicomWebException(500, "the stored object of instance " + instance.sopInstanceUid() + " is missing");
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "blob store unavailable: " + e.getMessage(), e);
-            throw new DicomWebException(503, "the blob store is unavailable, try again later");
-        }
+        return StoredObjects.open(blobStore, instance);
     }
 
     private static Map<String, String> partHeaders(IndexedInstance instance, ResourceUrls urls) {

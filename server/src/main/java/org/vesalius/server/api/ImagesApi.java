@@ -1,12 +1,12 @@
 package org.vesalius.server.api;
 
+import org.vesalius.storage.io.NonClosingOutputStream;
 import org.vesalius.server.security.Principal;
 import org.vesalius.server.security.Principals;
 import org.vesalius.server.security.Role;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -241,7 +241,7 @@ final class ImagesApi {
                 response.header(HeaderNames.CONTENT_TYPE, "application/json");
                 try (OutputStream out = response.outputStream()) {
                     out.write("{\"data\":\"".getBytes(StandardCharsets.US_ASCII));
-                    try (OutputStream base64 = Base64.getEncoder().wrap(new KeepOpen(out))) {
+                    try (OutputStream base64 = Base64.getEncoder().wrap(new NonClosingOutputStream(out))) {
                         in.transferTo(base64);
                     }
                     out.write("\"}".getBytes(StandardCharsets.US_ASCII));
@@ -287,20 +287,4 @@ final class ImagesApi {
         return images.find(id).orElseThrow(() -> ApiException.notFound("no image " + id));
     }
 
-    /** Lets the base64 encoder write its padding on close without closing the response. */
-    private static final class KeepOpen extends FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
 }
