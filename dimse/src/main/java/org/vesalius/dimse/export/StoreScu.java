@@ -1,7 +1,7 @@
 package org.vesalius.dimse.export;
 
+import com.pixelmed.network.TcpNoDelayAssociationInitiator;
 import com.pixelmed.network.Association;
-import com.pixelmed.network.AssociationFactory;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PresentationContext;
 import java.io.IOException;
@@ -82,9 +82,10 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
         CompletableFuture<Association> opening = new CompletableFuture<>();
         Thread.ofVirtual().name("store-scu-open-" + destination.aeTitle()).start(() -> {
             try {
-                opening.complete(AssociationFactory.createNewAssociation(destination.host(), destination.port(),
+                // Not AssociationFactory: PixelMed's initiator leaves Nagle on (see TcpNoDelayAssociationInitiator).
+                opening.complete(TcpNoDelayAssociationInitiator.open(destination.host(), destination.port(),
                         destination.aeTitle(), callingAeTitle, MAX_PDU_LENGTH, SOCKET_BUFFER_BYTES, SOCKET_BUFFER_BYTES,
-                        proposed, null, destination.tls(), null, null));
+                        proposed, null, destination.tls()));
             } catch (DicomNetworkException | IOException | RuntimeException e) {
                 opening.completeExceptionally(e);
             }
