@@ -1,6 +1,6 @@
-# Shared by the query/retrieve and DICOMweb benchmarks (bench/qr-bench.sh, bench/dicomweb-bench.sh):
-# starting and stopping both servers on free loopback ports, instance sets, timing. Source it after
-# setting HERE (this folder), REPO, WORK and RUN_DIR. The same steps as bench/store-bench.sh.
+# Shared by the benchmarks (bench/store-bench.sh, bench/qr-bench.sh, bench/dicomweb-bench.sh):
+# starting and stopping both servers on free loopback ports, instance sets, reporting. Source it
+# after setting HERE (this folder) and REPO (the repository).
 
 VESALIUS_JAVA_OPTS="${VESALIUS_JAVA_OPTS:--Xmx512m}"
 READY_DEADLINE=120   # seconds a server may take to answer its readiness URL
@@ -66,7 +66,7 @@ ORTHANC_AET=ORTHANC
 # Starts Orthanc on an empty folder DIR. ORTHANC_EXTRA_JSON (lines ending in commas) is added to
 # its configuration: plugins, modalities.
 start_orthanc() {
-  local dir=$1
+  local dir=$1 extra=${ORTHANC_EXTRA_JSON:-'"Plugins": [],'}
   mkdir -p "$dir"
   DICOM_PORT=$(free_port)
   HTTP_PORT=$(free_port)
@@ -77,7 +77,7 @@ start_orthanc() {
   "IndexDirectory": "$dir/index",
   "StorageCompression": false,
   "SyncStorageArea": true,
-  ${ORTHANC_EXTRA_JSON:-"Plugins": [],}
+  $extra
   "DicomServerEnabled": true,
   "DicomAet": "$ORTHANC_AET",
   "DicomPort": $DICOM_PORT,

@@ -86,8 +86,9 @@ LOADS=()
 note_load() { LOADS+=("$1 $2: $(load_average)"); }
 
 # Times QUERIES + 10 findscu runs (the first 10 not counted); prints "median p90 matches-of-each-kind
-# echo-median": the last, the median of 30 echoscu runs, is what a run costs without the query
-# (process start, association, a C-ECHO).
+# echo-median on-one-association": echo-median, the median of 30 echoscu runs, is what a run costs
+# without the query (process start, association, a C-ECHO); on-one-association is the mean time of a
+# query when 101 of each kind run on one association (findscu --repeat), less the run of just one.
 cfind_latency() {
   local aet=$1 dir=$2
   python3 - "$aet" "$DICOM_PORT" "$QUERIES" "$dir" <<'PY'
@@ -116,7 +117,16 @@ for i in range(35):
     subprocess.run(["echoscu", "-aet", "BENCH", "-aec", aet, "127.0.0.1", port], check=True, capture_output=True, env=env)
     if i >= 5:
         echoes.append((time.perf_counter() - start) * 1000)
-print(f"{statistics.median(times):.1f} {times[int(len(times) * 0.9)]:.1f} {matches[0]}/{matches[1]} {statistics.median(echoes):.1f}")
+def timed_run(kind, repeat):
+    start = time.perf_counter()
+    subprocess.run(common + kinds[kind] + ["--repeat", str(repeat)], check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+per_query = []
+for kind in (0, 1):
+    timed_run(kind, 5)
+    per_query.append((timed_run(kind, 101) - timed_run(kind, 1)) * 1000 / 100)
+print(f"{statistics.median(times):.1f} {times[int(len(times) * 0.9)]:.1f} {matches[0]}/{matches[1]} "
+      f"{statistics.median(echoes):.1f} {statistics.mean(per_query):.1f}")
 PY
 }
 
@@ -157,7 +167,7 @@ retrieve_rate() {
 }
 
 measure() {
-  local server=$1 dir="$RUN_DIR/$1" aet held find find90 matches echo move get rss
+  local server=$1 dir="$RUN_DIR/$1" aet held find find90 matches echo onassoc move get rss
   mkdir -p "$dir"
   sync
   start_scp "$dir/scp"
@@ -180,8 +190,8 @@ measure() {
   [ "$held" = "$TOTAL" ] || die "$server holds $held instances, expected $TOTAL (logs in $dir)"
 
   note_load "$server" C-FIND
-  read -r find find90 matches echo < <(cfind_latency "$aet" "$dir") || die "C-FIND against $server failed"
-  log "$server: C-FIND median $find ms (p90 $find90), studies matched $matches; echoscu median $echo ms"
+  read -r find find90 matches echo onassoc < <(cfind_latency "$aet" "$dir") || die "C-FIND against $server failed"
+  log "$server: C-FIND median $find ms (p90 $find90), studies matched $matches; echoscu median $echo ms; $onassoc ms a query on one association"
   note_load "$server" C-MOVE
   move=$(retrieve_rate move "$aet" "$dir")
   log "$server: C-MOVE $move instances/s"
@@ -189,7 +199,7 @@ measure() {
   get=$(retrieve_rate get "$aet" "$dir")
   log "$server: C-GET $get instances/s"
   rss=$(peak_rss_mb "$SERVER_PID")
-  RESULTS+=("$server|$find (p90 $find90; $matches studies)|$echo|$move|$get|$rss")
+  RESULTS+=("$server|$find (p90 $find90; $matches studies)|$echo|$onassoc|$move|$get|$rss")
   stop_server
   stop_scp
 }
@@ -206,14 +216,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
     "Vesalius $(vesalius_build) with JAVA_OPTS=$VESALIUS_JAVA_OPTS;" \
     "$QUERIES C-FIND queries after 10 warm-up ones, each a whole findscu run (process, association, query); C-ECHO: the same without the query"
   echo
-  echo "| server | C-FIND ms (median) | C-ECHO ms (median) | C-MOVE inst/s | C-GET inst/s | peak RSS MB |"
-  echo "|---|---|---|---|---|---|"
+  echo "| server | C-FIND ms (median) | C-ECHO ms (median) | C-FIND ms, one association (mean) | C-MOVE inst/s | C-GET inst/s | peak RSS MB |"
+  echo "|---|---|---|---|---|---|---|"
   for row in "${RESULTS[@]}"; do echo "| ${row//|/ | } |"; done
   if [ ${#RESULTS[@]} = 2 ]; then
-    IFS='|' read -r _ of _ om og _ <<<"${RESULTS[0]}"
-    IFS='|' read -r _ vf _ vm vg _ <<<"${RESULTS[1]}"
+    IFS='|' read -r _ of _ oa om og _ <<<"${RESULTS[0]}"
+    IFS='|' read -r _ vf _ va vm vg _ <<<"${RESULTS[1]}"
     echo
-    echo "Vesalius / Orthanc: C-FIND latency $(ratio "${vf%% *}" "${of%% *}") (target <= 0.5)," \
+    echo "Vesalius / Orthanc: C-FIND latency $(ratio "${vf%% *}" "${of%% *}"), on one association $(ratio "$va" "$oa") (target <= 0.5)," \
       "C-MOVE $(ratio "$vm" "$om"), C-GET $(ratio "$vg" "$og") (targets >= 2)"
   fi
   echo

@@ -19,10 +19,8 @@ THREAD_DUMPS=false
 KEEP=false
 ROUNDS=1
 ASSOCIATIONS="1 4"
-# The target: the server's heap capped at 512 MB.
-VESALIUS_JAVA_OPTS="${VESALIUS_JAVA_OPTS:--Xmx512m}"
-READY_DEADLINE=120   # seconds a server may take to answer its readiness URL
-STOP_DEADLINE=30     # seconds a server may take to exit after SIGTERM
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"   # log, die, free ports, starting and stopping the servers; -Xmx512m by default
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -46,9 +44,6 @@ if [ $((COUNT % 4)) -ne 0 ] || [ "$COUNT" -lt 4 ]; then
   echo "store-bench: --count must be a positive multiple of 4" >&2
   exit 2
 fi
-
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 # --- tools ------------------------------------------------------------------------------------
 
@@ -76,106 +71,9 @@ install_missing_tools() {
   fi
 }
 
-# --- helpers ----------------------------------------------------------------------------------
-
-CHOSEN_PORTS=" "
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if [[ "$CHOSEN_PORTS" != *" $port "* ]] && [ -z "$(ss -Hltn "sport = :$port")" ]; then
-      CHOSEN_PORTS+="$port "
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# Polls URL until it answers 2xx, while PID lives, for at most READY_DEADLINE seconds.
-wait_ready() {
-  local url=$1 pid=$2 name=$3 logfile=$4
-  local deadline=$((SECONDS + READY_DEADLINE))
-  until curl -sf -o /dev/null --max-time 2 "$url"; do
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$logfile" >&2; die "$name exited before it was ready (log: $logfile)"; }
-    [ $SECONDS -lt $deadline ] || { tail -30 "$logfile" >&2; die "$name not ready at $url after ${READY_DEADLINE}s"; }
-    sleep 0.2
-  done
-}
-
-SERVER_PID=""
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_DEADLINE))
-  while kill -0 "$SERVER_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    log "server $SERVER_PID did not stop in ${STOP_DEADLINE}s; killing it"
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-
-peak_rss_mb() { awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+# --- helpers (the servers' start and stop are in lib.sh) ------------------------------------------
 
 set_bytes() { find "$1" -name '*.dcm' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }'; }
-
-# --- the two servers --------------------------------------------------------------------------
-
-ORTHANC_AET=ORTHANC
-start_orthanc() {
-  local dir=$1
-  mkdir -p "$dir"
-  DICOM_PORT=$(free_port)
-  HTTP_PORT=$(free_port)
-  # Durability as Vesalius: fsync every stored file (Orthanc's default since 1.7.4, stated anyway).
-  cat >"$dir/orthanc.json" <<JSON
-{
-  "Name": "bench",
-  "StorageDirectory": "$dir/storage",
-  "IndexDirectory": "$dir/index",
-  "StorageCompression": false,
-  "SyncStorageArea": true,
-  "Plugins": [],
-  "DicomServerEnabled": true,
-  "DicomAet": "$ORTHANC_AET",
-  "DicomPort": $DICOM_PORT,
-  "DicomAlwaysAllowStore": true,
-  "DicomCheckCalledAet": false,
-  "HttpPort": $HTTP_PORT,
-  "RemoteAccessAllowed": false,
-  "AuthenticationEnabled": false,
-  "KeepAlive": true,
-  "TcpNoDelay": true,
-  "SaveJobs": false
-}
-JSON
-  # Orthanc's "TcpNoDelay" covers its HTTP server only; its DICOM side is DCMTK, which reads
-  # Nagle's switch from the TCP_NODELAY environment variable.
-  TCP_NODELAY=1 Orthanc --logfile="$dir/orthanc.log" "$dir/orthanc.json" >"$dir/stdout.log" 2>&1 &
-  SERVER_PID=$!
-  wait_ready "http://127.0.0.1:$HTTP_PORT/system" "$SERVER_PID" Orthanc "$dir/orthanc.log"
-}
-count_orthanc() {
-  curl -sf "http://127.0.0.1:$HTTP_PORT/statistics" | grep -o '"CountInstances" *: *[0-9]*' | grep -o '[0-9]*$'
-}
-
-VESALIUS_AET=VESALIUS
-start_vesalius() {
-  local dir=$1
-  mkdir -p "$dir"
-  DICOM_PORT=$(free_port)
-  HTTP_PORT=$(free_port)
-  VESALIUS_DATA="$dir/data"
-  (cd "$REPO" && JAVA_OPTS="$VESALIUS_JAVA_OPTS" exec ./vesalius serve --aet "$VESALIUS_AET" \
-    --dicom-port "$DICOM_PORT" --http-port "$HTTP_PORT" --data-dir "$VESALIUS_DATA") >"$dir/vesalius.log" 2>&1 &
-  SERVER_PID=$!
-  wait_ready "http://127.0.0.1:$HTTP_PORT/health" "$SERVER_PID" Vesalius "$dir/vesalius.log"
-}
-count_vesalius() {
-  # Every stored instance is one file under blobs/dicom/ (dot-files are temporaries).
-  find "$VESALIUS_DATA/blobs/dicom" -type f ! -name '.*' 2>/dev/null | wc -l
-}
 
 # --- sending ----------------------------------------------------------------------------------
 
