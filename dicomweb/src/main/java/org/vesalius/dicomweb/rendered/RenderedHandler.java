@@ -111,9 +111,17 @@ public final class RenderedHandler {
         OutputFormat format = negotiate(request);
         RenderRequest renderRequest = parameters(request, format, frame, thumbnail);
         byte[] picture;
-        try (InputStream in = open(instance)) {
+        try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-            renderer.render(in, renderRequest, out);
+            // A blob that is a local file is rendered in place; others are spooled by the renderer.
+            Optional<Path> local = blobStore.localFile(instance.blobKey());
+            if (local.isPresent()) {
+                renderer.render(local.get(), renderRequest, out);
+            } else {
+                try (InputStream in = open(instance)) {
+                    renderer.render(in, renderRequest, out);
+                }
+            }
             picture = out.toByteArray();
         } catch (RenderException e) {
             int status = RenderStatus.of(e.reason());

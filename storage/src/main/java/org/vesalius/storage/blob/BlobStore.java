@@ -43,6 +43,15 @@ public interface BlobStore extends AutoCloseable {
         }
     }
 
+    /**
+     * The object as a local file, for readers that need random access (the renderer reads one
+     * frame by offset): the filesystem store's own file, read-only by contract; empty for stores
+     * without local files (S3), whose objects are then streamed or spooled.
+     */
+    default Optional<Path> localFile(String key) throws IOException {
+        return Optional.empty();
+    }
+
     /** Opens the whole object. @throws BlobNotFoundException when there is none under key. */
     InputStream open(String key) throws IOException;
 

@@ -192,6 +192,12 @@ public final class FileSystemBlobStore implements BlobStore {
      * fsync'd like a copy would be. Elsewhere (another file system, links unsupported) it is copied.
      */
     @Override
+    public Optional<Path> localFile(String key) throws IOException {
+        Path path = pathOf(key);
+        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+    }
+
+    @Override
     public void putFile(String key, Path source) throws IOException {
         Path target = pathOf(key);
         Path folder = target.getParent();

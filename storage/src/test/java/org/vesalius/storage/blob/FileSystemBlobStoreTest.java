@@ -37,6 +37,18 @@ class FileSystemBlobStoreTest extends BlobStoreContractTest {
     }
 
     @Test
+    void givesItsObjectsAsLocalFilesAndLinksSpoolFilesIntoPlace() throws Exception {
+        Path spool = Files.write(temp.resolve("spool.dcm"), SeededContent.bytes(22, 0, 5000));
+
+        store.putFile(KEY, spool);
+        Files.delete(spool); // the channel deletes its spool; the stored object stays
+
+        assertThat(store.localFile(KEY)).hasValueSatisfying(file ->
+                assertThat(file).hasBinaryContent(SeededContent.bytes(22, 0, 5000)));
+        assertThat(store.localFile("dicom/1.2/3.4/5.6_" + "0".repeat(64))).isEmpty();
+    }
+
+    @Test
     void leavesNoFileBehindWhenAWriteFails() throws Exception {
         assertThatThrownBy(() -> store.put(KEY, SeededContent.stream(21, 99), 100)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> store.put(KEY, SeededContent.stream(21, 101), 100)).isInstanceOf(IOException.class);
