@@ -4,9 +4,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
-import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
-import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,11 +13,8 @@ import java.io.IOException;
  * Reads one small message (a C-STORE-RSP, a C-CANCEL-RQ, a C-FIND/C-MOVE/C-GET request with its
  * identifier) whole into memory from the P-DATA PDUs PixelMed reads; a message larger than the
  * limit is a protocol violation that ends the association (identifiers are a few KB).
- *
- * <p>Extends {@link CompositeResponseHandler} because {@code ReceivedDataHandler}'s constructors
- * are package-private (see dimse/PIXELMED.md).
  */
-public final class MessageReader extends CompositeResponseHandler {
+public final class MessageReader extends PDataAssembler {
     /** A command set or identifier is a few KB; more is an attack on our memory. */
     public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -47,26 +42,12 @@ public final class MessageReader extends CompositeResponseHandler {
     }
 
     @Override
-    public void sendPDataIndication(PDataPDU pdu, Association association) throws DicomNetworkException, IOException {
-        for (Object item : pdu.getPDVList()) {
-            PresentationDataValue pdv = (PresentationDataValue) item;
-            if (message != null) {
-                throw new DicomNetworkException("P-DATA after a complete message, before it was answered");
-            }
-            if (pdv.isCommand()) {
-                commandFragment(pdv);
-            } else {
-                dataFragment(pdv);
-            }
-        }
+    protected boolean isComplete() {
+        return message != null;
     }
 
     @Override
-    protected void evaluateStatusAndSetSuccess(AttributeList list) {
-        // Only called by CompositeResponseHandler.sendPDataIndication, which we replace.
-    }
-
-    private void commandFragment(PresentationDataValue pdv) throws DicomNetworkException {
+    protected void commandFragment(PresentationDataValue pdv) throws DicomNetworkException {
         if (command != null) {
             throw new DicomNetworkException("a second command before the data set of the first");
         }
@@ -87,7 +68,8 @@ public final class MessageReader extends CompositeResponseHandler {
         }
     }
 
-    private void dataFragment(PresentationDataValue pdv) throws DicomNetworkException {
+    @Override
+    protected void dataFragment(PresentationDataValue pdv) throws DicomNetworkException {
         if (command == null || dataBytes == null) {
             throw new DicomNetworkException("a data set fragment without a command announcing one");
         }

@@ -6,10 +6,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.network.Association;
-import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
-import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +21,7 @@ import org.vesalius.dimse.DimseStatus;
 import org.vesalius.dimse.access.DimseService;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.MessageReader;
+import org.vesalius.dimse.message.PDataAssembler;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 import org.vesalius.dimse.negotiation.StoragePresentationContextPolicy;
 import org.vesalius.dimse.negotiation.StorageSopClasses;
@@ -41,16 +39,12 @@ import org.vesalius.storage.dicom.Uids;
  * (two associations sending the same UID collide). We keep PixelMed's association and PDU handling
  * and replace the request handling: this receiver, then {@link ScpAssociation} answers.
  *
- * <p>Extends {@link CompositeResponseHandler} only because {@code ReceivedDataHandler}'s
- * constructors are package-private; this is the one public subclass that lets us override the
- * one method the association calls, {@link #sendPDataIndication}.
- *
  * <p>A problem with the object (bad UIDs, a context that does not fit, a full disk) does not stop
  * the association: the remaining fragments are discarded and the request is answered with a
  * failure status. A protocol violation (data before a command, a command on a context we did not
  * accept) throws, which makes PixelMed close the association.
  */
-final class RequestReceiver extends CompositeResponseHandler {
+final class RequestReceiver extends PDataAssembler {
     private static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
     /** A command set is a few hundred bytes; more is an attack on our memory. */
     private static final int MAX_COMMAND_BYTES = 64 * 1024;
@@ -92,26 +86,12 @@ final class RequestReceiver extends CompositeResponseHandler {
     }
 
     @Override
-    public void sendPDataIndication(PDataPDU pdu, Association association) throws DicomNetworkException, IOException {
-        for (Object item : pdu.getPDVList()) {
-            PresentationDataValue pdv = (PresentationDataValue) item;
-            if (request != null) {
-                throw new DicomNetworkException("P-DATA after a complete request, before its response was sent");
-            }
-            if (pdv.isCommand()) {
-                commandFragment(pdv);
-            } else {
-                dataFragment(pdv);
-            }
-        }
+    protected boolean isComplete() {
+        return request != null;
     }
 
     @Override
-    protected void evaluateStatusAndSetSuccess(AttributeList list) {
-        // Only called by CompositeResponseHandler.sendPDataIndication, which we replace.
-    }
-
-    private void commandFragment(PresentationDataValue pdv) throws DicomNetworkException {
+    protected void commandFragment(PresentationDataValue pdv) throws DicomNetworkException {
         if (commandField != -1) {
             throw new DicomNetworkException("a second command before the data set of the first");
         }
@@ -184,7 +164,8 @@ final class RequestReceiver extends CompositeResponseHandler {
         }
     }
 
-    private void dataFragment(PresentationDataValue pdv) throws DicomNetworkException {
+    @Override
+    protected void dataFragment(PresentationDataValue pdv) throws DicomNetworkException {
         if (commandField == -1 || request != null) {
             throw new DicomNetworkException("a data set fragment without a command announcing one");
         }
