@@ -9,14 +9,11 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import org.vesalius.dicomweb.cors.CorsHandler;
-import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.dicomweb.http.DicomWebException;
 import org.vesalius.dicomweb.qido.QidoRsHandler;
 import org.vesalius.dicomweb.qido.QidoSettings;
 import org.vesalius.dicomweb.rendered.RenderedHandler;
 import org.vesalius.dicomweb.stow.StowRsHandler;
-import org.vesalius.dicomweb.wado.InstanceListing;
 import org.vesalius.dicomweb.wado.WadoRsHandler;
 import org.vesalius.storage.audit.AuditLog;
 import org.vesalius.storage.blob.BlobStore;
@@ -44,18 +41,16 @@ public final class DicomWebService implements HttpService {
     private final StowRsHandler stow;
     private final WadoRsHandler wado;
     private final QidoRsHandler qido;
-    private final CorsHandler cors;
     private final RenderedHandler rendered;
 
-    /** With the default QIDO-RS limits and CORS for loopback pages only. */
+    /** With the default QIDO-RS limits. */
     public DicomWebService(IngestService ingest, InstanceIndex index, Database database, BlobStore blobStore,
                            AuditLog auditLog, DicomWebSettings settings) {
-        this(ingest, index, database, blobStore, auditLog, settings, QidoSettings.DEFAULTS, CorsSettings.LOOPBACK);
+        this(ingest, index, database, blobStore, auditLog, settings, QidoSettings.DEFAULTS);
     }
 
     public DicomWebService(IngestService ingest, InstanceIndex index, Database database, BlobStore blobStore,
-                           AuditLog auditLog, DicomWebSettings settings, QidoSettings qidoSettings,
-                           CorsSettings corsSettings) {
+                           AuditLog auditLog, DicomWebSettings settings, QidoSettings qidoSettings) {
         try {
             Files.createDirectories(settings.tempDir());
         } catch (IOException e) {
@@ -64,13 +59,11 @@ public final class DicomWebService implements HttpService {
         this.stow = new StowRsHandler(ingest, auditLog, settings);
         this.wado = new WadoRsHandler(index, blobStore, auditLog, settings);
         this.qido = new QidoRsHandler(new QueryEngine(database), auditLog, settings, qidoSettings);
-        this.cors = new CorsHandler(corsSettings);
-        this.rendered = new RenderedHandler(index, new InstanceListing(database), blobStore, settings.tempDir());
+        this.rendered = new RenderedHandler(index, blobStore, settings.tempDir());
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(cors);
         rules.get("/studies", guarded(qido::studies))
                 .get("/series", guarded(qido::series))
                 .get("/instances", guarded(qido::instances))

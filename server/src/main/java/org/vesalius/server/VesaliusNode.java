@@ -61,7 +61,6 @@ public final class VesaliusNode implements AutoCloseable {
             AeRegistry aes = new AeRegistry(archive.database(), Clock.systemUTC());
             aes.seed(config.remoteAes());
             QueryEngine queries = new QueryEngine(archive.database());
-            CorsHandler cors = new CorsHandler(config.cors());
             Exporter exporter = new Exporter(config.aeTitle(), new InstanceResolver(queries, archive.index()),
                     new InstanceSender(archive.blobStore()), aes, StoreScu.Timeouts.DEFAULT);
             dimse = new DimseServer(DimseSettings.defaults(config.dicomHost(), config.dicomPort(), config.tempDir())
@@ -79,11 +78,7 @@ public final class VesaliusNode implements AutoCloseable {
                             // audit first, so that it also records what the access filter refuses.
                             // CORS before sign-in: preflights need no token, and a cross-origin viewer
                             // must be able to read a 401.
-                            .addFilter((chain, request, response) -> {
-                                if (!cors.answer(request, response)) {
-                                    chain.proceed();
-                                }
-                            })
+                            .addFilter(new CorsHandler(config.cors()))
                             .addFilter(new AuditFilter(archive.auditLog(), ACCESS_POLICY))
                             .addFilter(AccessFilter.create(config.auth(), ACCESS_POLICY))
                             .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database())))
@@ -103,7 +98,7 @@ public final class VesaliusNode implements AutoCloseable {
                             .register("/dicomweb", new DicomWebService(archive.ingest(), archive.index(),
                                     archive.database(), archive.blobStore(), archive.auditLog(),
                                     new DicomWebSettings(config.tempDir().resolve("dicomweb"), null),
-                                    config.qido(), config.cors()))
+                                    config.qido()))
                             // The REST API (issue 5): images by subject, tags, search, staged uploads.
                             .update(rules -> config.viewerDir().ifPresent(dir ->
                                     rules.register(ViewerService.MOUNT, new ViewerService(dir, "/dicomweb"))))

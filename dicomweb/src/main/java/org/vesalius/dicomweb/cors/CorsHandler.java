@@ -3,7 +3,10 @@ package org.vesalius.dicomweb.cors;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +14,11 @@ import java.util.Optional;
 
 /**
  * Cross-origin resource sharing (the Fetch standard's CORS protocol) for the DICOMweb routes,
- * registered before them: answers preflight requests itself, and marks the actual responses of an
+ * a filter before them: answers preflight requests itself, and marks the actual responses of an
  * allowed origin readable, with the headers a viewer needs exposed (Warning of a truncated search,
  * Location and Content-Location of stored objects). Requests without an Origin header pass untouched.
  */
-public final class CorsHandler implements Handler {
+public final class CorsHandler implements Filter {
     private static final HeaderName ALLOW_ORIGIN = HeaderNames.create("Access-Control-Allow-Origin");
     private static final HeaderName ALLOW_METHODS = HeaderNames.create("Access-Control-Allow-Methods");
     private static final HeaderName ALLOW_HEADERS = HeaderNames.create("Access-Control-Allow-Headers");
@@ -33,19 +36,22 @@ public final class CorsHandler implements Handler {
         this.settings = settings;
     }
 
+    /**
+     * Run by the server ahead of every route, sign-in included, so that a 401 reaches a
+     * cross-origin viewer readable and a preflight needs no token.
+     */
     @Override
-    public void handle(ServerRequest request, ServerResponse response) {
+    public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         if (!answer(request, response)) {
-            response.next();
+            chain.proceed();
         }
     }
 
     /**
      * Marks an allowed origin's response readable; answers a preflight itself. True when the
-     * response was sent (a preflight), false when the request goes on to its route. The server
-     * also runs this ahead of sign-in, so that a 401 reaches a cross-origin viewer readable.
+     * response was sent (a preflight), false when the request goes on to its route.
      */
-    public boolean answer(ServerRequest request, ServerResponse response) {
+    private boolean answer(ServerRequest request, ServerResponse response) {
         Optional<String> origin = request.headers().first(HeaderNames.ORIGIN);
         if (origin.isEmpty()) {
             return false;

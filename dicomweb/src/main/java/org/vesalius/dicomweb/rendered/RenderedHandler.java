@@ -24,7 +24,6 @@ import org.vesalius.dicomweb.render.RenderRequest;
 import org.vesalius.dicomweb.render.Renderer;
 import org.vesalius.dicomweb.render.Viewport;
 import org.vesalius.dicomweb.render.Window;
-import org.vesalius.dicomweb.wado.InstanceListing;
 import org.vesalius.storage.blob.BlobStore;
 import org.vesalius.storage.dicom.Uids;
 import org.vesalius.storage.index.IndexedInstance;
@@ -63,13 +62,11 @@ public final class RenderedHandler {
             new MediaType("image", "gif", Map.of()));
 
     private final InstanceIndex index;
-    private final InstanceListing listing;
     private final BlobStore blobStore;
     private final Renderer renderer;
 
-    public RenderedHandler(InstanceIndex index, InstanceListing listing, BlobStore blobStore, Path tempDir) {
+    public RenderedHandler(InstanceIndex index, BlobStore blobStore, Path tempDir) {
         this.index = index;
-        this.listing = listing;
         this.blobStore = blobStore;
         this.renderer = new Renderer(tempDir);
     }
@@ -200,7 +197,7 @@ public final class RenderedHandler {
 
     private IndexedInstance representativeOfStudy(ServerRequest request) {
         String study = uid(request, "study", "Study Instance UID");
-        List<IndexedInstance> instances = listing.inStudy(study);
+        List<IndexedInstance> instances = index.instancesInStudy(study);
         if (instances.isEmpty()) {
             throw DicomWebException.notFound("no study " + study);
         }
@@ -218,7 +215,7 @@ public final class RenderedHandler {
     private IndexedInstance representativeOfSeries(ServerRequest request) {
         String study = uid(request, "study", "Study Instance UID");
         String series = uid(request, "series", "Series Instance UID");
-        List<IndexedInstance> instances = listing.inSeries(study, series);
+        List<IndexedInstance> instances = index.instancesInSeries(study, series);
         if (instances.isEmpty()) {
             throw DicomWebException.notFound("no series " + series + " in study " + study);
         }

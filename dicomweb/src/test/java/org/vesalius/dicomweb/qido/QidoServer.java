@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.UUID;
 import org.vesalius.dicomweb.DicomWebService;
 import org.vesalius.dicomweb.DicomWebSettings;
+import org.vesalius.dicomweb.cors.CorsHandler;
 import org.vesalius.dicomweb.cors.CorsSettings;
 import org.vesalius.storage.audit.AuditLog;
 import org.vesalius.storage.blob.FileSystemBlobStore;
@@ -38,11 +39,11 @@ final class QidoServer implements AutoCloseable {
         IngestService ingest = new IngestService(blobStore, index, new DicomHeaderReader("PatientID"),
                 IngestSettings.defaults(), auditLog, clock);
         DicomWebService service = new DicomWebService(ingest, index, database, blobStore, auditLog,
-                new DicomWebSettings(root.resolve("tmp"), null), qido, cors);
+                new DicomWebSettings(root.resolve("tmp"), null), qido);
         web = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
-                .routing(routing -> routing.register("/dicomweb", service))
+                .routing(routing -> routing.addFilter(new CorsHandler(cors)).register("/dicomweb", service))
                 .build()
                 .start();
     }
