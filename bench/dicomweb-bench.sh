@@ -39,18 +39,9 @@ if [ "$ONLY" != vesalius ]; then
   command -v Orthanc >/dev/null || die "Orthanc missing (apt-get install orthanc; then stop its service)"
   [ -f "$ORTHANC_DICOMWEB_PLUGIN" ] || die "Orthanc's DICOMweb plugin missing (apt-get install orthanc-dicomweb)"
 fi
-if [ "$ONLY" != orthanc ] && [ ! -f "$REPO/server/target/lib/vesalius-server.jar" ]; then
-  die "Vesalius is not built: run 'make build' first"
-fi
+require_vesalius_built
 
-mkdir -p "$WORK"
-RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
-cleanup() {
-  stop_server
-  if $KEEP; then log "kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run_dir
 
 # The big studies (STOW-RS, WADO-RS) and the filler that brings the index to 10 000 instances.
 BIG="$WORK/mr256-2000-s500"
@@ -139,7 +130,6 @@ SERVERS=(orthanc vesalius)
 [ -z "$ONLY" ] || SERVERS=("$ONLY")
 for server in "${SERVERS[@]}"; do measure "$server"; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "Run of $(date '+%Y-%m-%d %H:%M %Z') on $(machine_line)"
   echo

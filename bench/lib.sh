@@ -141,3 +141,27 @@ machine_line() {
 vesalius_build() {
   echo "$(git -C "$REPO" describe --always --dirty 2>/dev/null) (jar built $(date -r "$REPO/server/target/lib/vesalius-server.jar" '+%H:%M %Z'))"
 }
+
+# --- what every benchmark starts and ends with ------------------------------------------------
+
+require_vesalius_built() {
+  if [ "$ONLY" != orthanc ] && [ ! -f "$REPO/server/target/lib/vesalius-server.jar" ]; then
+    die "Vesalius is not built: run 'make build' first"
+  fi
+}
+
+# A scratch folder for this run, removed at exit (unless --keep) after the servers are stopped;
+# a script with more to stop names its function in EXTRA_CLEANUP.
+start_run_dir() {
+  mkdir -p "$WORK"
+  RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+cleanup() {
+  ${EXTRA_CLEANUP:-true}
+  stop_server
+  if $KEEP; then log "kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -37,12 +37,8 @@ for tool in storescu findscu movescu getscu storescp dcmdump; do
   command -v "$tool" >/dev/null || die "$tool missing (apt-get install dcmtk)"
 done
 [ "$ONLY" = vesalius ] || command -v Orthanc >/dev/null || die "Orthanc missing (apt-get install orthanc)"
-if [ "$ONLY" != orthanc ] && [ ! -f "$REPO/server/target/lib/vesalius-server.jar" ]; then
-  die "Vesalius is not built: run 'make build' first"
-fi
+require_vesalius_built
 
-mkdir -p "$WORK"
-RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
 SCP_PID=""
 stop_scp() {
   [ -n "$SCP_PID" ] || return 0
@@ -50,13 +46,8 @@ stop_scp() {
   wait "$SCP_PID" 2>/dev/null || true
   SCP_PID=""
 }
-cleanup() {
-  stop_scp
-  stop_server
-  if $KEEP; then log "kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+EXTRA_CLEANUP=stop_scp
+start_run_dir
 
 BIG="$WORK/mr256-2000-s500"
 FILLER="$WORK/mr64-8000-s50"
@@ -208,7 +199,6 @@ SERVERS=(orthanc vesalius)
 [ -z "$ONLY" ] || SERVERS=("$ONLY")
 for server in "${SERVERS[@]}"; do measure "$server"; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "Run of $(date '+%Y-%m-%d %H:%M %Z') on $(machine_line)"
   echo

@@ -164,18 +164,9 @@ measure() {
 # --- main -------------------------------------------------------------------------------------
 
 install_missing_tools
-if [ "$ONLY" != orthanc ] && [ ! -f "$REPO/server/target/lib/vesalius-server.jar" ]; then
-  die "Vesalius is not built: run 'make build' first"
-fi
+require_vesalius_built
 
-mkdir -p "$WORK"
-RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
-cleanup() {
-  stop_server
-  if $KEEP; then log "kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run_dir
 
 SETS=("$WORK/mr256-$COUNT")
 $LARGE && SETS+=("$WORK/ct512-$COUNT")
