@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # DICOMweb: Vesalius (/dicomweb) against Orthanc with its DICOMweb plugin (/dicom-web), same data,
 # same machine, same run. See bench/README.md. Usage:
-#   bench/dicomweb-bench.sh [--only vesalius|orthanc] [--samples N] [--keep]
+#   bench/dicomweb-bench.sh [--only vesalius|orthanc] [--samples N] [--warmup N] [--keep]
 #
 # For each server, started fresh on an empty data folder: STOW-RS of 2000 256x256 MR instances (4
 # studies of 500) in requests of 50; C-STORE of 8000 small instances (160 studies of 50) over 4
 # associations, to have 10 000 instances in the index; then QIDO-RS study searches, the /metadata
 # of a 50-instance study and /rendered (JPEG) of one instance, as median latencies of N samples
-# after 10 warm-up requests; then WADO-RS retrieval of three whole 500-instance studies (after one
-# warm-up study) as instances/s.
+# after 200 warm-up requests (a steady state: the JVM has compiled the paths by then); then WADO-RS
+# retrieval of three whole 500-instance studies (after one warm-up study) with curl, as instances/s.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +16,7 @@ REPO="$(dirname "$HERE")"
 WORK="$HERE/work"
 ONLY=""
 SAMPLES=100
+WARMUP=200
 KEEP=false
 ORTHANC_DICOMWEB_PLUGIN=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
 
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift ;;
     --samples) SAMPLES=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     --keep) KEEP=true ;;
     -h|--help) usage ;;
     *) echo "dicomweb-bench: unknown option $1" >&2; usage ;;
@@ -69,7 +71,16 @@ latency() { # SERVER STEP ACCEPT PATH... -> "median p90 n bytes"
   shift 3
   for path in "$@"; do urls+=("$BASE/$path"); done
   note_load "$server" "$step"
-  python3 "$HERE/httpbench.py" latency --accept "$accept" --warmup 10 --samples "$SAMPLES" "${urls[@]}"
+  python3 "$HERE/httpbench.py" latency --accept "$accept" --warmup "$WARMUP" --samples "$SAMPLES" "${urls[@]}"
+}
+
+# GETs each URL in turn over one kept-alive connection with curl, which reads ~1 GB/s here where
+# Python's http.client tops out near 600 MB/s and would measure itself. -> "seconds bytes"
+wado_fetch() {
+  local args=() url
+  for url in "$@"; do args+=(-o /dev/null "$url"); done
+  curl -sf -H "Accept: $WADO_ACCEPT" -w '%{http_code} %{time_total} %{size_download}\n' "${args[@]}" |
+    awk '$1 != 200 { bad = 1 } { t += $2; b += $3 } END { if (bad || NR == 0) exit 1; printf "%.3f %d\n", t, b }'
 }
 
 measure() {
@@ -110,12 +121,10 @@ measure() {
   read -r rendered rendered90 _ jpegbytes < <(latency "$server" rendered image/jpeg "$RENDERED_PATH")
   log "$server: /rendered median ${rendered} ms (p90 ${rendered90}), $jpegbytes bytes"
 
-  python3 "$HERE/httpbench.py" fetch --accept "$WADO_ACCEPT" "$BASE/studies/$(big_study 3)" >/dev/null \
-    || die "WADO-RS warm-up from $server failed"
+  wado_fetch "$BASE/studies/$(big_study 3)" >/dev/null || die "WADO-RS warm-up from $server failed"
   note_load "$server" WADO-RS
-  read -r seconds bytes < <(python3 "$HERE/httpbench.py" fetch --accept "$WADO_ACCEPT" \
-    "$BASE/studies/$(big_study 0)" "$BASE/studies/$(big_study 1)" "$BASE/studies/$(big_study 2)") \
-    || die "WADO-RS from $server failed"
+  read -r seconds bytes < <(wado_fetch "$BASE/studies/$(big_study 0)" "$BASE/studies/$(big_study 1)" \
+    "$BASE/studies/$(big_study 2)") || die "WADO-RS from $server failed"
   # The three studies hold 1500 files of 131 KB: an answer much smaller is not the whole studies.
   [ "$bytes" -gt $((1500 * 131000)) ] || die "WADO-RS from $server returned only $bytes bytes"
   wado=$(awk -v s="$seconds" 'BEGIN { printf "%.0f", 1500 / s }')
@@ -135,7 +144,7 @@ for server in "${SERVERS[@]}"; do measure "$server"; done
   echo
   echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{ print $2 }') with DICOMweb plugin" \
     "$(dpkg-query -W -f '${Version}' orthanc-dicomweb 2>/dev/null), Vesalius $(vesalius_build)" \
-    "with JAVA_OPTS=$VESALIUS_JAVA_OPTS; $SAMPLES samples per latency after 10 warm-up requests"
+    "with JAVA_OPTS=$VESALIUS_JAVA_OPTS; $SAMPLES samples per latency after $WARMUP warm-up requests"
   echo
   echo "| server | STOW-RS inst/s | QIDO-RS ms (median) | /metadata ms | /rendered ms | WADO-RS inst/s | peak RSS MB |"
   echo "|---|---|---|---|---|---|---|"

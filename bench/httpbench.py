@@ -7,8 +7,6 @@
   httpbench.py stow [--batch N] URL FILE...
       POSTs the files as multipart/related STOW-RS requests of N instances each, one after the other
       over one connection. The bodies are built before the clock starts. Prints "seconds instances".
-  httpbench.py fetch [--accept TYPE] URL...
-      GETs each URL once, reading the answer as it comes. Prints "seconds bytes".
 
 Any answer other than 200 ends the run with an error (a benchmark of failures measures nothing).
 """
@@ -82,16 +80,6 @@ def stow(args):
     print(f"{time.perf_counter() - start:.3f} {len(args.files)}")
 
 
-def fetch(args):
-    client = Client(args.urls[0])
-    headers = {"Accept": args.accept} if args.accept else {}
-    total = 0
-    start = time.perf_counter()
-    for url in args.urls:
-        total += client.request("GET", url, headers=headers)
-    print(f"{time.perf_counter() - start:.3f} {total}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,10 +94,6 @@ def main():
     p.add_argument("url")
     p.add_argument("files", nargs="+")
     p.set_defaults(run=stow)
-    p = commands.add_parser("fetch")
-    p.add_argument("--accept")
-    p.add_argument("urls", nargs="+")
-    p.set_defaults(run=fetch)
     args = parser.parse_args()
     args.run(args)
 

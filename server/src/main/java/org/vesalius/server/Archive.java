@@ -45,6 +45,7 @@ public record Archive(Database database, BlobStore blobStore, InstanceIndex inde
 
     @Override
     public void close() throws IOException {
+        auditLog.close();
         database.close();
         blobStore.close();
     }

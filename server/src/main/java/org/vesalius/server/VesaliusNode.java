@@ -81,7 +81,7 @@ public final class VesaliusNode implements AutoCloseable {
                             .addFilter(new CorsHandler(config.cors()))
                             .addFilter(new AuditFilter(archive.auditLog(), ACCESS_POLICY))
                             .addFilter(AccessFilter.create(config.auth(), ACCESS_POLICY))
-                            .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database())))
+                            .register("/api/audit", new AuditRoutes(new AuditQuery(archive.database(), archive.auditLog())))
                             // Query/retrieve side of HTTP (issue 4): the AE registry and exports.
                             // Exports first: /api/instances/{sop}/export must not fall to annotations.
                             .register("/api/aes", new AeRoutes(aes))

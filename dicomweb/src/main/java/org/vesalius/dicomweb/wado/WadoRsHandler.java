@@ -110,6 +110,11 @@ public final class WadoRsHandler {
         String boundary = MultipartWriter.newBoundary();
         response.status(200);
         response.header(HeaderNames.CONTENT_TYPE, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        if (!transcode) {
+            // Objects as stored have the sizes the index recorded: the whole length is known.
+            response.header(HeaderNames.CONTENT_LENGTH, String.valueOf(MultipartWriter.bodyLength(boundary,
+                    instances.stream().map(i -> new MultipartWriter.PartSize(partHeaders(i, urls), i.sizeBytes())).toList())));
+        }
         long bytes = 0;
         try (OutputStream out = response.outputStream()) {
             MultipartWriter writer = new MultipartWriter(out, boundary);

@@ -80,6 +80,27 @@ class MultipartReaderTest {
     }
 
     @Test
+    void theBodyLengthIsExactlyWhatTheWriterWrites() throws IOException {
+        String boundary = MultipartWriter.newBoundary();
+        for (int parts = 0; parts <= 3; parts++) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            MultipartWriter writer = new MultipartWriter(body, boundary);
+            java.util.List<MultipartWriter.PartSize> sizes = new java.util.ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                byte[] content = new byte[1000 * i + 17];
+                Map<String, String> headers = Map.of("Content-Type", "application/dicom", "Content-Length",
+                        String.valueOf(content.length));
+                writer.writePart(headers, new ByteArrayInputStream(content));
+                sizes.add(new MultipartWriter.PartSize(headers, content.length));
+            }
+            writer.finish();
+
+            assertThat(MultipartWriter.bodyLength(boundary, sizes)).as("%d parts", parts).isEqualTo(body.size());
+            assertThat(readAll(new ChunkedInputStream(body.toByteArray(), 4096), boundary)).hasSize(parts);
+        }
+    }
+
+    @Test
     void noPartsAtAll() throws IOException {
         assertThat(readAll(ascii("--b--\r\n"), "b")).isEmpty();
     }

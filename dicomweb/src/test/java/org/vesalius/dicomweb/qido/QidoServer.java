@@ -26,6 +26,7 @@ import org.vesalius.storage.ingest.IngestSettings;
  */
 final class QidoServer implements AutoCloseable {
     private final Database database;
+    private final AuditLog auditLog;
     private final FileSystemBlobStore blobStore;
     private final WebServer web;
 
@@ -35,7 +36,7 @@ final class QidoServer implements AutoCloseable {
         database = Database.open(new DatabaseSettings("jdbc:h2:mem:qido-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "sa", "", 4));
         InstanceIndex index = new InstanceIndex(database);
-        AuditLog auditLog = new AuditLog(database, clock);
+        auditLog = new AuditLog(database, clock);
         IngestService ingest = new IngestService(blobStore, index, new DicomHeaderReader("PatientID"),
                 IngestSettings.defaults(), auditLog, clock);
         DicomWebService service = new DicomWebService(ingest, index, database, blobStore, auditLog,
@@ -55,6 +56,7 @@ final class QidoServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         web.stop();
+        auditLog.close();
         database.close();
         blobStore.close();
     }

@@ -24,6 +24,7 @@ import org.vesalius.storage.ingest.IngestSettings;
  */
 public final class DicomWebServer implements AutoCloseable {
     private final Database database;
+    private final AuditLog auditLog;
     private final FileSystemBlobStore blobStore;
     private final InstanceIndex index;
     private final Path tempDir;
@@ -39,7 +40,7 @@ public final class DicomWebServer implements AutoCloseable {
         database = Database.open(new DatabaseSettings("jdbc:h2:mem:dicomweb-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "sa", "", 4));
         index = new InstanceIndex(database);
-        AuditLog auditLog = new AuditLog(database, clock);
+        auditLog = new AuditLog(database, clock);
         IngestService ingest = new IngestService(blobStore, index, new DicomHeaderReader("PatientID"),
                 ingestSettings, auditLog, clock);
         tempDir = root.resolve("tmp");
@@ -72,6 +73,7 @@ public final class DicomWebServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         web.stop();
+        auditLog.close();
         database.close();
         blobStore.close();
     }

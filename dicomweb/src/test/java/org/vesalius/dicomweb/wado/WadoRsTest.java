@@ -61,6 +61,7 @@ class WadoRsTest {
     @TempDir
     static Path root;
     private static Database database;
+    private static AuditLog auditLog;
     private static CountingBlobStore blobStore;
     private static IngestService ingest;
     private static WebServer web;
@@ -72,7 +73,7 @@ class WadoRsTest {
         database = Database.open(new DatabaseSettings("jdbc:h2:mem:wado-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "sa", "", 4));
         InstanceIndex index = new InstanceIndex(database);
-        AuditLog auditLog = new AuditLog(database, clock);
+        auditLog = new AuditLog(database, clock);
         ingest = new IngestService(blobStore, index, new DicomHeaderReader("PatientID"), IngestSettings.defaults(),
                 auditLog, clock);
         DicomWebService service = new DicomWebService(ingest, index, database, blobStore, auditLog,
@@ -84,6 +85,7 @@ class WadoRsTest {
     @AfterAll
     static void stop() throws IOException {
         web.stop();
+        auditLog.close();
         database.close();
         blobStore.close();
     }
@@ -121,7 +123,13 @@ class WadoRsTest {
         MediaType type = MediaType.parse(response.headers().firstValue("Content-Type").orElseThrow());
         assertThat(type.essence()).isEqualTo("multipart/related");
         List<Part> parts = new ArrayList<>();
+        byte[] all;
         try (InputStream body = response.body()) {
+            all = body.readAllBytes();
+        }
+        // Objects as stored come with the exact length of the whole body, transcoded ones chunked.
+        response.headers().firstValueAsLong("Content-Length").ifPresent(length -> assertThat(all).hasSize((int) length));
+        try (InputStream body = new java.io.ByteArrayInputStream(all)) {
             MultipartReader reader = new MultipartReader(body, type.parameter("boundary").orElseThrow());
             for (MultipartPart part = reader.next(); part != null; part = reader.next()) {
                 parts.add(new Part(part.contentType().orElse(null), part.body().readAllBytes()));
@@ -361,7 +369,9 @@ class WadoRsTest {
         }
         // Without a transfer syntax asked, objects come as stored.
         IndexedInstance rle = store("MR_small_RLE.dcm");
-        List<Part> asStored = parts(Http.get(URI.create(url(rle)), "multipart/related; type=\"application/dicom\""));
+        HttpResponse<InputStream> asStoredResponse = Http.get(URI.create(url(rle)), "multipart/related; type=\"application/dicom\"");
+        assertThat(asStoredResponse.headers().firstValue("Content-Length")).as("length known up front").isPresent();
+        List<Part> asStored = parts(asStoredResponse);
         assertThat(asStored.getFirst().body()).isEqualTo(Files.readAllBytes(FILES.resolve("MR_small_RLE.dcm")));
     }
 

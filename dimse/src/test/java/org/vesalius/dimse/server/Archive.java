@@ -49,6 +49,7 @@ final class Archive implements AutoCloseable {
     @Override
     public void close() throws IOException {
         blobs.close();
+        auditLog.close();
         database.close();
     }
 }

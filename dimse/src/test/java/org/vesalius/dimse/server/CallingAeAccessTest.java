@@ -136,7 +136,7 @@ class CallingAeAccessTest {
         // DCMTK 3.6.7 knows the code but not its name: "Received Store Response (Unknown Status: 0x124)".
         assertThat(store.output()).contains("Received Store Response").contains("0x124");
         assertThat(archive.index.countInstances()).isZero();
-        List<AuditQuery.Event> refused = new AuditQuery(archive.database)
+        List<AuditQuery.Event> refused = new AuditQuery(archive.database, archive.auditLog)
                 .find(new AuditQuery.Filter("GETTER", "DIMSE_REFUSED", null, null, 10, 0)).items();
         assertThat(refused).hasSize(1);
         assertThat(refused.get(0).status()).isEqualTo("0124");
@@ -152,6 +152,6 @@ class CallingAeAccessTest {
     }
 
     private List<AuditQuery.Event> rejections() {
-        return new AuditQuery(archive.database).find(new AuditQuery.Filter(null, "ASSOCIATION_REJECTED", null, null, 10, 0)).items();
+        return new AuditQuery(archive.database, archive.auditLog).find(new AuditQuery.Filter(null, "ASSOCIATION_REJECTED", null, null, 10, 0)).items();
     }
 }

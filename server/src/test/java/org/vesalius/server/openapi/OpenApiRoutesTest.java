@@ -94,7 +94,7 @@ class OpenApiRoutesTest {
         Archive archive = node.archive();
         Path tempDir = temp.resolve("services");
         List<Map.Entry<String, HttpService>> services = new ArrayList<>();
-        services.add(Map.entry("/api/audit", new AuditRoutes(new AuditQuery(archive.database()))));
+        services.add(Map.entry("/api/audit", new AuditRoutes(new AuditQuery(archive.database(), archive.auditLog()))));
         AeRegistry aes = new AeRegistry(archive.database(), Clock.systemUTC());
         services.add(Map.entry("/api/aes", new AeRoutes(aes)));
         services.add(Map.entry("/api", new ExportRoutes(new Exporter(config.aeTitle(),

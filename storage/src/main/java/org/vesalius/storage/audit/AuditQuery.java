@@ -11,15 +11,18 @@ import org.vesalius.storage.index.Database;
 
 /**
  * Reads the audit trail for admins: newest first, filtered and paged. The filters use the indexes
- * of V1__index.sql (occurred_at, actor_name, action).
+ * of V1__index.sql (occurred_at, actor_name, action). The {@link AuditLog} writes in the
+ * background, so a query first waits for what was recorded before it.
  */
 public final class AuditQuery {
     public static final int MAX_LIMIT = 1000;
 
     private final Database database;
+    private final AuditLog log;
 
-    public AuditQuery(Database database) {
+    public AuditQuery(Database database, AuditLog log) {
         this.database = database;
+        this.log = log;
     }
 
     /**
@@ -51,6 +54,7 @@ public final class AuditQuery {
     }
 
     public Page find(Filter filter) {
+        log.flush();
         Condition where = conditions(filter);
         var dsl = database.dsl();
         long total = dsl.selectCount().from(AUDIT_EVENT).where(where).fetchOne(0, Long.class);

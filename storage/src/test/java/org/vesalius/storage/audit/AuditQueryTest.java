@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,31 +25,68 @@ class AuditQueryTest {
     Path temp;
     private Database database;
     private AuditQuery query;
+    private AuditLog log;
 
     @BeforeEach
     void setUp() {
         database = Database.open(DatabaseSettings.embeddedH2(temp));
-        query = new AuditQuery(database);
         record(0, Origin.http("alice (a-1)", "10.0.0.1"), "GET dicomweb", AuditLog.Outcome.SUCCESS, "200");
         record(1, Origin.http("bob (b-2)", "10.0.0.2"), "POST dicomweb", AuditLog.Outcome.SUCCESS, "200");
         record(2, Origin.http("alice (a-1)", "10.0.0.1"), "DELETE dicomweb", AuditLog.Outcome.FAILURE, "403");
         record(3, Origin.http("anonymous", "10.0.0.9"), "GET api", AuditLog.Outcome.FAILURE, "401");
         record(4, Origin.dimse("MODALITY", "10.0.0.5"), "INSTANCE_REPLACED", AuditLog.Outcome.SUCCESS, null);
         record(5, Origin.http("al_ce (x-3)", "10.0.0.3"), "GET api", AuditLog.Outcome.SUCCESS, "200");
+        log = new AuditLog(database, Clock.systemUTC());
+        query = new AuditQuery(database, log);
     }
 
     @AfterEach
     void tearDown() {
+        log.close();
         database.close();
     }
 
     private void record(int minutes, Origin origin, String action, AuditLog.Outcome outcome, String status) {
-        new AuditLog(database, Clock.fixed(T0.plusSeconds(60L * minutes), ZoneOffset.UTC))
-                .record(origin, action, "/r/" + minutes, outcome, status, null);
+        // One log per record for its fixed clock; closing it writes the record.
+        try (AuditLog log = new AuditLog(database, Clock.fixed(T0.plusSeconds(60L * minutes), ZoneOffset.UTC))) {
+            log.record(origin, action, "/r/" + minutes, outcome, status, null);
+        }
     }
 
     private List<String> resources(AuditQuery.Page page) {
         return page.items().stream().map(AuditQuery.Event::resource).toList();
+    }
+
+    @Test
+    void aQuerySeesEveryRecordMadeBeforeItThoughTheyAreWrittenInTheBackground() {
+        // More than one writer batch, from several threads at once.
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 300; i++) {
+                    log.record(Origin.http("burst", "10.0.0.7"), "GET burst", "/b/" + i, AuditLog.Outcome.SUCCESS, "200", null);
+                }
+            }));
+        }
+        threads.forEach(thread -> {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        assertThat(query.find(new AuditQuery.Filter("burst", null, null, null, 10, 0)).total()).isEqualTo(1200);
+    }
+
+    @Test
+    void aClosedLogWritesWhatItHeldAndRecordsNothingMore() {
+        AuditLog closing = new AuditLog(database, Clock.systemUTC());
+        closing.record(Origin.http("carol", "10.0.0.8"), "GET api", "/c/0", AuditLog.Outcome.SUCCESS, "200", null);
+        closing.close();
+        closing.record(Origin.http("carol", "10.0.0.8"), "GET api", "/c/1", AuditLog.Outcome.SUCCESS, "200", null);
+
+        assertThat(resources(query.find(new AuditQuery.Filter("carol", null, null, null, 10, 0)))).containsExactly("/c/0");
     }
 
     @Test

@@ -35,6 +35,7 @@ class IngestServiceTest {
     @TempDir
     Path temp;
     Database database;
+    AuditLog auditLog;
     FileSystemBlobStore blobs;
     InstanceIndex index;
 
@@ -43,16 +44,18 @@ class IngestServiceTest {
         database = Database.open(DatabaseSettings.embeddedH2(temp.resolve("data")));
         blobs = new FileSystemBlobStore(temp.resolve("blobs"));
         index = new InstanceIndex(database);
+        auditLog = new AuditLog(database, Clock.systemUTC());
     }
 
     @AfterEach
     void close() {
+        auditLog.close();
         database.close();
     }
 
     IngestService service(BlobStore store, DuplicatePolicy policy) {
         return new IngestService(store, index, new DicomHeaderReader("PatientID"),
-                new IngestSettings(policy, 1L << 30), new AuditLog(database, Clock.systemUTC()), Clock.systemUTC());
+                new IngestSettings(policy, 1L << 30), auditLog, Clock.systemUTC());
     }
 
     @Test
@@ -92,6 +95,7 @@ class IngestServiceTest {
         assertThat(blobs.size(firstKey)).isEmpty();
         assertThat(allKeys(blobs)).containsExactly(now.blobKey());
         assertThat(index.countInstances()).isEqualTo(1);
+        auditLog.flush();
         assertThat(database.dsl().fetchCount(AUDIT_EVENT, AUDIT_EVENT.ACTION.eq("INSTANCE_REPLACED"))).isEqualTo(1);
     }
 
