@@ -107,6 +107,13 @@ public final class VesaliusNode implements AutoCloseable {
                                     config.ingest().maxObjectBytes(), config.tempDir().resolve("api"), config.api())))
                     .build()
                     .start();
+            if (!web.isRunning() || web.port() <= 0) {
+                // Helidon logs a failed bind and returns a server that is not running: give up, as
+                // for a DICOM port in use, instead of running on without HTTP.
+                web.stop();
+                throw new IOException("cannot listen for HTTP on " + config.httpHost() + ":" + config.httpPort()
+                        + " (in use?)");
+            }
             LOG.log(Level.INFO, "Vesalius is up: HTTP on " + config.httpHost() + ":" + web.port()
                     + ", DICOM " + config.aeTitle() + " on " + config.dicomHost() + ":" + dimse.port()
                     + ", index " + config.database().jdbcUrl() + ", blobs " + archive.blobStore().describe());

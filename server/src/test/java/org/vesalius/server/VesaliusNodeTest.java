@@ -155,6 +155,20 @@ class VesaliusNodeTest {
     }
 
     @Test
+    void givesUpWhenItsHttpPortIsTakenAndLeavesThePortsFree() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> VesaliusNode.start(config(Map.of("vesalius.http.port",
+                    String.valueOf(taken.getLocalPort())))))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining(String.valueOf(taken.getLocalPort()));
+        }
+        // Nothing was left open: a node starts on the same data folder at once.
+        try (VesaliusNode node = VesaliusNode.start(config(Map.of()))) {
+            assertThat(node.httpPort()).isPositive();
+        }
+    }
+
+    @Test
     void refusesToListenBeyondLoopbackWithoutSignInUnlessInsecure() {
         assertThatThrownBy(() -> VesaliusNode.start(config(Map.of("vesalius.http.host", "0.0.0.0"))))
                 .isInstanceOf(IllegalStateException.class)

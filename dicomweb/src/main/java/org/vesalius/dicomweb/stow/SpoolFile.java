@@ -59,6 +59,15 @@ final class SpoolFile implements AutoCloseable {
         return path;
     }
 
+    /** The spooled part's size in bytes (0 when it cannot be read: ingest then says why). */
+    long size() {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /**
      * The SOP Class and Instance UIDs, for the FailedSOPSequence of an instance the ingest refused
      * after it had parsed the header (so the file is a well-formed Part 10 object and PixelMed reads

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import org.vesalius.dicomweb.DicomWebSettings;
 import org.vesalius.dicomweb.RequestOrigin;
 import org.vesalius.dicomweb.ResourceUrls;
@@ -25,16 +24,15 @@ import org.vesalius.dicomweb.multipart.MultipartReader;
 import org.vesalius.storage.audit.AuditLog;
 import org.vesalius.storage.audit.Origin;
 import org.vesalius.storage.dicom.Uids;
-import org.vesalius.storage.ingest.IngestException;
-import org.vesalius.storage.ingest.IngestOutcome;
 import org.vesalius.storage.ingest.IngestRequest;
 import org.vesalius.storage.ingest.IngestService;
 
 /**
  * STOW-RS (PS3.18 10.5): {@code POST /studies} and {@code POST /studies/{study}} with a
  * {@code multipart/related; type="application/dicom"} body, or a single {@code application/dicom}
- * body. Each part is spooled to a temp file as it streams in, handed to the one ingest path, and
- * its file deleted; nothing holds a part in memory, so request size is bounded by the temp disk.
+ * body. Each part is spooled to a temp file as it streams in, handed to the one ingest path in
+ * batches ({@link PartBatches}: a batch is stored while the next is spooled), and its file deleted;
+ * nothing holds a part in memory, and at most two batches of parts are on the temp disk.
  *
  * <p>An instance is listed as stored only once the ingest path returned, that is once its blob is
  * durable and its index row committed (invariant 1). A refused instance fails alone; the others
@@ -49,11 +47,6 @@ public final class StowRsHandler {
     /** What a response may be, in our order of preference (a tie in the client's q goes to JSON). */
     private static final List<MediaType> RESPONSE_TYPES = List.of(DICOM_JSON, MediaType.parse("application/json"),
             DICOM_XML, MediaType.parse("multipart/related; type=\"application/dicom+xml\""));
-
-    /** Ingest failures that happen after the header was parsed, so the spooled file can name its UIDs. */
-    private static final Set<IngestException.Failure> HEADER_READ = Set.of(
-            IngestException.Failure.DATA_SET_DOES_NOT_MATCH, IngestException.Failure.WRONG_STUDY,
-            IngestException.Failure.DUPLICATE_REJECTED);
 
     private final IngestService ingest;
     private final AuditLog auditLog;
@@ -80,12 +73,18 @@ public final class StowRsHandler {
         IngestRequest ingestRequest = new IngestRequest(origin, null, null, studyUid, null);
 
         // Reading the content is what makes the web server answer "100 Continue" (when asked).
+        PartBatches batches = new PartBatches(ingest, ingestRequest, result);
         try (InputStream body = request.content().inputStream()) {
-            if (contentType.essence().equals("application/dicom")) {
-                storePart(body, 1, ingestRequest, result);
-            } else {
-                storeParts(new MultipartReader(body, contentType.parameter("boundary").orElseThrow()),
-                        ingestRequest, result);
+            try {
+                if (contentType.essence().equals("application/dicom")) {
+                    spoolPart(body, 1, batches);
+                } else {
+                    storeParts(new MultipartReader(body, contentType.parameter("boundary").orElseThrow()),
+                            batches, ingestRequest);
+                }
+            } finally {
+                // Also when the body broke off: the parts received whole are stored and counted.
+                batches.finish();
             }
         } catch (MalformedMultipartException e) {
             LOG.log(Level.INFO, "STOW-RS from {0}: malformed multipart after {1} stored and {2} failed part(s): {3}",
@@ -107,44 +106,33 @@ public final class StowRsHandler {
         response.send((xml ? DicomXmlWriter.write(dataSet) : DicomJsonWriter.write(dataSet)).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void storeParts(MultipartReader reader, IngestRequest ingestRequest, StowResponse result) throws IOException {
+    private void storeParts(MultipartReader reader, PartBatches batches, IngestRequest ingestRequest) throws IOException {
         for (MultipartPart part = reader.next(); part != null; part = reader.next()) {
             String partType = part.contentType().orElse("application/dicom");
             if (!isDicom(partType)) {
                 // Metadata-and-bulk-data STOW (application/dicom+json parts) is not supported.
                 LOG.log(Level.INFO, "STOW-RS from {0}: part {1} refused: Content-Type {2} is not application/dicom",
                         ingestRequest.origin().address(), part.number(), partType);
-                result.failed(null, null, StowResponse.CANNOT_UNDERSTAND);
+                batches.refused(part.number(), StowResponse.CANNOT_UNDERSTAND);
                 continue;
             }
-            storePart(part.body(), part.number(), ingestRequest, result);
+            spoolPart(part.body(), part.number(), batches);
         }
         if (reader.partCount() == 0) {
             throw new MalformedMultipartException("the body holds no part");
         }
     }
 
-    private void storePart(InputStream content, int number, IngestRequest ingestRequest, StowResponse result)
-            throws IOException {
+    private void spoolPart(InputStream content, int number, PartBatches batches) throws IOException {
         SpoolFile spool;
         try {
             spool = SpoolFile.copy(content, settings.tempDir());
         } catch (SpoolFile.DiskException e) {
             LOG.log(Level.ERROR, "STOW-RS: cannot spool part " + number + " to " + settings.tempDir() + ": " + e.getMessage(), e);
-            result.failed(null, null, StowResponse.OUT_OF_RESOURCES);
+            batches.refused(number, StowResponse.OUT_OF_RESOURCES);
             return; // the reader skips the rest of the part
         }
-        try {
-            IngestOutcome outcome = ingest.ingest(spool.path(), ingestRequest);
-            result.stored(outcome.instance());
-        } catch (IngestException e) {
-            SpoolFile.SopUids uids = HEADER_READ.contains(e.failure()) ? spool.sopUids() : new SpoolFile.SopUids(null, null);
-            LOG.log(Level.INFO, "STOW-RS from {0}: part {1} (SOP Instance {2}) refused, {3}: {4}",
-                    ingestRequest.origin().address(), number, uids.sopInstanceUid(), e.failure(), e.getMessage());
-            result.failed(uids.sopClassUid(), uids.sopInstanceUid(), e.failure().dimseStatus());
-        } finally {
-            spool.close();
-        }
+        batches.add(number, spool, spool.size());
     }
 
     private static boolean responseIsXml(ServerRequest request) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -41,6 +43,25 @@ public interface BlobStore extends AutoCloseable {
         try (InputStream in = Files.newInputStream(source)) {
             put(key, in, Files.size(source));
         }
+    }
+
+    /**
+     * Stores several local files, as {@link #putFile} each, and returns the keys it could not
+     * store with why (empty when all are durable). Stores may share work between the files: the
+     * filesystem store flushes them together and each folder once.
+     */
+    default Map<String, IOException> putFiles(Map<String, Path> sourcesByKey) {
+        Map<String, IOException> failures = new HashMap<>();
+        sourcesByKey.forEach((key, source) -> {
+            try {
+                putFile(key, source);
+            } catch (IOException e) {
+                failures.put(key, e);
+            } catch (RuntimeException e) {
+                failures.put(key, new IOException(e.getMessage(), e));
+            }
+        });
+        return failures;
     }
 
     /**

@@ -21,8 +21,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -186,11 +191,6 @@ public final class FileSystemBlobStore implements BlobStore {
         return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
     }
 
-    /**
-     * A spool file on the same file system is hard-linked into place instead of copied: no second
-     * write of the bytes, and deleting the spool afterwards is a plain unlink. The linked file is
-     * fsync'd like a copy would be. Elsewhere (another file system, links unsupported) it is copied.
-     */
     @Override
     public Optional<Path> localFile(String key) throws IOException {
         Path path = pathOf(key);
@@ -199,17 +199,77 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void putFile(String key, Path source) throws IOException {
+        IOException failure = putFiles(Map.of(key, source)).get(key);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * A spool file on the same file system is hard-linked into place instead of copied: no second
+     * write of the bytes, and deleting the spool afterwards is a plain unlink. The linked files are
+     * fsync'd like copies would be, all at once (the disk and the file system's journal take
+     * concurrent flushes together), then each folder they went into, once. Elsewhere (another
+     * file system, links unsupported) a file is copied.
+     */
+    @Override
+    public Map<String, IOException> putFiles(Map<String, Path> sourcesByKey) {
+        Map<String, IOException> failures = new ConcurrentHashMap<>();
+        Map<Path, Boolean> folders = new ConcurrentHashMap<>(); // folder -> whether we created it
+        inParallel(sourcesByKey.keySet(), key -> {
+            try {
+                placeFile(key, sourcesByKey.get(key), folders);
+            } catch (IOException | RuntimeException e) {
+                failures.put(key, e instanceof IOException io ? io : new IOException(e.getMessage(), e));
+            }
+        });
+        Map<Path, IOException> folderFailures = new ConcurrentHashMap<>();
+        inParallel(folders.keySet(), folder -> {
+            try {
+                syncFolder(folder);
+                if (folders.get(folder)) {
+                    // New folders are entries in their parents: make those durable too.
+                    for (Path parent = folder.getParent(); parent.startsWith(root); parent = parent.getParent()) {
+                        syncFolder(parent);
+                    }
+                }
+            } catch (IOException e) {
+                folderFailures.put(folder, e);
+            }
+        });
+        folderFailures.forEach((folder, e) -> sourcesByKey.keySet().stream()
+                .filter(key -> pathOf(key).getParent().equals(folder))
+                .forEach(key -> failures.putIfAbsent(key, e)));
+        return failures;
+    }
+
+    /**
+     * Links (or copies) the file into place and fsyncs it, noting its folder for the caller to
+     * fsync. A copy is complete and durable, folder included, when this returns.
+     */
+    private void placeFile(String key, Path source, Map<Path, Boolean> folders) throws IOException {
         Path target = pathOf(key);
         Path folder = target.getParent();
-        boolean createdFolders = createFoldersBelowRoot(folder);
-        Path temp = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
-        try {
-            Files.createLink(temp, source);
-        } catch (IOException | UnsupportedOperationException e) {
-            try (InputStream in = Files.newInputStream(source)) {
-                put(key, in, Files.size(source));
+        Path temp = null;
+        boolean createdFolders = false;
+        for (int attempt = 1; temp == null; attempt++) {
+            createdFolders |= createFoldersBelowRoot(folder);
+            Path link = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
+            try {
+                Files.createLink(link, source);
+                temp = link;
+            } catch (NoSuchFileException e) {
+                // A concurrent delete pruned the folder between our creating it and linking into
+                // it (or the source is gone): create the folder again, a few times.
+                if (attempt == FOLDER_ATTEMPTS || !Files.exists(source)) {
+                    throw e;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                try (InputStream in = Files.newInputStream(source)) {
+                    put(key, in, Files.size(source));
+                }
+                return;
             }
-            return;
         }
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ)) {
@@ -217,15 +277,23 @@ public final class FileSystemBlobStore implements BlobStore {
             }
             moveIntoPlace(temp, target);
             temp = null;
-            syncFolder(folder);
-            if (createdFolders) {
-                for (Path parent = folder.getParent(); parent.startsWith(root); parent = parent.getParent()) {
-                    syncFolder(parent);
-                }
-            }
+            folders.merge(folder, createdFolders, Boolean::logicalOr);
         } finally {
             if (temp != null) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Runs the task for each item, on virtual threads when there are several (they mostly wait for the disk). */
+    private static <T> void inParallel(Collection<T> items, Consumer<T> task) {
+        if (items.size() == 1) {
+            task.accept(items.iterator().next());
+            return;
+        }
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) {
+                threads.execute(() -> task.accept(item));
             }
         }
     }
@@ -280,6 +348,9 @@ public final class FileSystemBlobStore implements BlobStore {
      * whether it created any.
      */
     private boolean createFoldersBelowRoot(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return false; // the usual case: the series' folder is there since its first instance
+        }
         boolean created = false;
         Path current = root;
         for (Path segment : root.relativize(folder)) {

@@ -173,7 +173,7 @@ public final class InstanceMetadataReader {
             int tagValue = tag.getGroup() << 16 | tag.getElement();
             String elementPath = TagPath.of(path, tagValue);
             String vr = attribute.getVRAsString();
-            out.append('"').append(String.format("%08X", tagValue)).append("\":{\"vr\":\"").append(vr).append('"');
+            out.append('"').append(TagPath.hex(tagValue)).append("\":{\"vr\":\"").append(vr).append('"');
             writeValue(attribute, vr, elementPath, out);
             out.append('}');
         }
@@ -215,7 +215,7 @@ public final class InstanceMetadataReader {
                 out.append(",\"Value\":[");
                 for (int i = 0; i < values.length; i++) {
                     out.append(i > 0 ? "," : "").append('"')
-                            .append(String.format("%04X%04X", values[i].getGroup(), values[i].getElement())).append('"');
+                            .append(TagPath.hex(values[i].getGroup() << 16 | values[i].getElement())).append('"');
                 }
                 out.append(']');
             }

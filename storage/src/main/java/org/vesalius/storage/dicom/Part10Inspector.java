@@ -166,11 +166,10 @@ public final class Part10Inspector {
             }
             String vr = reader.explicitVr ? reader.readVr() : null;
             long length = reader.readLength(vr);
-            String elementPath = TagPath.of(path, tag);
             boolean topLevel = path.isEmpty();
             if (length != UNDEFINED) {
                 if ("SQ".equals(vr)) {
-                    walkSequenceItems(reader, depth + 1, reader.position + length, elementPath, layout);
+                    walkSequenceItems(reader, depth + 1, reader.position + length, TagPath.of(path, tag), layout);
                 } else if (topLevel && tag == PIXEL_DATA) {
                     layout.pixelData = new ValueLayout.PixelData(vr, false, reader.position, length, null, List.of());
                     reader.skip(length);
@@ -178,7 +177,7 @@ public final class Part10Inspector {
                     layout.extendedOffsetTable = reader.readUnsigned64s(length);
                 } else {
                     if (length > ValueLayout.LARGE_VALUE_BYTES) {
-                        layout.values.add(new ValueLayout.LargeValue(elementPath, vr, reader.position, length));
+                        layout.values.add(new ValueLayout.LargeValue(TagPath.of(path, tag), vr, reader.position, length));
                     }
                     reader.skip(length);
                 }
@@ -191,10 +190,10 @@ public final class Part10Inspector {
                 // PS3.5 6.2.2: an undefined-length UN is a sequence encoded in implicit VR little endian.
                 Reader implicit = new Reader(reader.in, true, false);
                 implicit.position = reader.position;
-                walkSequenceItems(implicit, depth + 1, -1, elementPath, layout);
+                walkSequenceItems(implicit, depth + 1, -1, TagPath.of(path, tag), layout);
                 reader.position = implicit.position;
             } else if (vr == null || "SQ".equals(vr)) {
-                walkSequenceItems(reader, depth + 1, -1, elementPath, layout);
+                walkSequenceItems(reader, depth + 1, -1, TagPath.of(path, tag), layout);
             } else {
                 throw new MalformedDicomException("undefined length on a " + vr + " element");
             }
@@ -291,7 +290,8 @@ public final class Part10Inspector {
         private final InputStream in;
         private final boolean littleEndian;
         private final boolean explicitVr;
-        private final byte[] scratch = new byte[8192];
+        // As large as the stream's buffer, so skipped values are read past it rather than copied twice.
+        private final byte[] scratch = new byte[64 * 1024];
         private long position;
         private int peeked = Integer.MIN_VALUE;
         private boolean hasPeeked;

@@ -1,5 +1,6 @@
 package org.vesalius.storage.dicom;
 
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -9,14 +10,20 @@ import java.util.regex.Pattern;
  * segment.
  */
 public final class TagPath {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final Pattern VALID = Pattern.compile("[0-9A-F]{8}(\\.[1-9][0-9]{0,8}\\.[0-9A-F]{8}){0,16}");
 
     private TagPath() {
     }
 
     public static String of(String parent, int tag) {
-        String hex = String.format("%08X", tag);
+        String hex = hex(tag);
         return parent.isEmpty() ? hex : parent + "." + hex;
+    }
+
+    /** A tag as 8 upper-case hex digits, as paths and DICOM JSON write it (called for every element: no String.format). */
+    public static String hex(int tag) {
+        return HEX.toHexDigits(tag);
     }
 
     /** The prefix for the elements of item {@code itemNumber} (1-based) of the sequence at {@code sequencePath}. */

@@ -6,9 +6,14 @@ import static org.vesalius.schema.jooq.Tables.SERIES;
 import static org.vesalius.schema.jooq.Tables.STUDY;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jooq.Condition;
@@ -32,9 +37,9 @@ public final class InstanceIndex {
     /**
      * The SQL states of losing a race that the statements themselves do not absorb: an insert
      * that lost to a concurrent insert of the same row (23505; on H2 even an insert-if-absent;
-     * a new instance row is a plain insert), a foreign key may lose its row to a concurrent delete
-     * (23503; 23506 on H2), and a database may break a deadlock or serialisation conflict
-     * (40001, 40P01).
+     * a new instance row is a plain insert, also for an instance a first attempt took for new),
+     * a foreign key may lose its row to a concurrent delete (23503; 23506 on H2), and a database
+     * may break a deadlock or serialisation conflict (40001, 40P01).
      */
     private static final Set<String> RACE_STATES = Set.of("23505", "23503", "23506", "40001", "40P01");
 
@@ -46,6 +51,7 @@ public final class InstanceIndex {
 
     private final Database database;
     private final int pageSize;
+    private final GroupCommit groupCommit = new GroupCommit(this::write);
 
     public InstanceIndex(Database database) {
         this(database, DEFAULT_PAGE_SIZE);
@@ -64,6 +70,19 @@ public final class InstanceIndex {
                 .fetchOptional(InstanceIndex::toIndexed);
     }
 
+    /** The indexed instances among these SOP Instance UIDs, by UID, in one query. */
+    public Map<String, IndexedInstance> findInstances(Collection<String> sopInstanceUids) {
+        if (sopInstanceUids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, IndexedInstance> found = new HashMap<>();
+        selectIndexed(database.dsl())
+                .where(INSTANCE.SOP_INSTANCE_UID.in(sopInstanceUids))
+                .fetch(InstanceIndex::toIndexed)
+                .forEach(instance -> found.put(instance.sopInstanceUid(), instance));
+        return found;
+    }
+
     /**
      * Upserts the patient, study, series, subject and instance rows of {@code entry} in one
      * transaction. An existing instance with the same SOP Instance UID is replaced (its row
@@ -74,11 +93,47 @@ public final class InstanceIndex {
      * them; an instance without a value leaves the stored one. A study stays with the patient it
      * was first filed under (a warning is logged when an instance names another).
      *
+     * <p>Saves offered by several threads at once share their transaction ({@link GroupCommit}).
+     *
      * @throws IllegalArgumentException when a UID or other identifying value is missing or too long
      */
     public SaveResult save(InstanceEntry entry) {
-        return inTransaction("save " + entry.header().instance().sopInstanceUid(),
-                tx -> new SaveTransaction(tx, entry).run());
+        return saveAll(List.of(entry)).getFirst().result();
+    }
+
+    /**
+     * Saves several entries as {@link #save} each, in order (a later entry with the same SOP
+     * Instance UID replaces an earlier one), usually in one transaction shared with other
+     * threads' saves. An entry refused for itself (a value too long, say) fails alone: the batch is
+     * then written again entry by entry.
+     *
+     * @return the outcome of each entry, in order; all committed before this returns
+     */
+    public List<SaveOutcome> saveAll(List<InstanceEntry> entries) {
+        return entries.isEmpty() ? List.of() : groupCommit.saveAll(entries);
+    }
+
+    /** Writes a batch for {@link GroupCommit}: in one transaction, else each entry alone. */
+    private List<SaveOutcome> write(List<InstanceEntry> entries) {
+        try {
+            return inTransaction("save of " + entries.size() + " instance(s)",
+                    (tx, attempt) -> new SaveTransaction(tx, entries, attempt == 1).run())
+                    .stream().map(SaveOutcome::of).toList();
+        } catch (RuntimeException e) {
+            if (entries.size() == 1 || !mayBeOneEntrysFault(e)) {
+                return entries.stream().map(entry -> SaveOutcome.failed(e)).toList();
+            }
+        }
+        List<SaveOutcome> outcomes = new ArrayList<>();
+        for (InstanceEntry entry : entries) {
+            try {
+                outcomes.add(SaveOutcome.of(inTransaction("save " + entry.header().instance().sopInstanceUid(),
+                        (tx, attempt) -> new SaveTransaction(tx, List.of(entry), attempt == 1).run().getFirst())));
+            } catch (RuntimeException e) {
+                outcomes.add(SaveOutcome.failed(e));
+            }
+        }
+        return outcomes;
     }
 
     /** Removes the instance row (and series / study / patient rows left empty). True if one was removed. */
@@ -246,9 +301,15 @@ public final class InstanceIndex {
 
     /** Runs work in a transaction, again when it lost a race with a concurrent writer. */
     private <T> T inTransaction(String what, Function<DSLContext, T> work) {
+        return inTransaction(what, (tx, attempt) -> work.apply(tx));
+    }
+
+    /** As {@link #inTransaction(String, Function)}, telling the work which attempt (from 1) it is. */
+    private <T> T inTransaction(String what, BiFunction<DSLContext, Integer, T> work) {
         for (int attempt = 1; ; attempt++) {
+            int thisAttempt = attempt;
             try {
-                return database.dsl().transactionResult(configuration -> work.apply(configuration.dsl()));
+                return database.dsl().transactionResult(configuration -> work.apply(configuration.dsl(), thisAttempt));
             } catch (DataAccessException e) {
                 if (attempt >= MAX_ATTEMPTS || !RACE_STATES.contains(e.sqlState())) {
                     throw e;
@@ -257,6 +318,18 @@ public final class InstanceIndex {
                         what, e.sqlState());
             }
         }
+    }
+
+    /**
+     * A value refused by the index (missing, too long, breaking a constraint) rather than a
+     * database that cannot be reached: only then is a batch worth writing again entry by entry.
+     */
+    private static boolean mayBeOneEntrysFault(RuntimeException e) {
+        if (e instanceof IllegalArgumentException) {
+            return true;
+        }
+        String state = e instanceof DataAccessException access ? access.sqlState() : null;
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private static SelectOnConditionStep<Record> selectIndexed(DSLContext dsl) {

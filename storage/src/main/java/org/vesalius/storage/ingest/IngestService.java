@@ -3,12 +3,16 @@ package org.vesalius.storage.ingest;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jooq.exception.DataAccessException;
 import org.vesalius.storage.audit.AuditLog;
 import org.vesalius.storage.blob.BlobKeys;
@@ -23,6 +27,7 @@ import org.vesalius.storage.dicom.Uids;
 import org.vesalius.storage.index.IndexedInstance;
 import org.vesalius.storage.index.InstanceEntry;
 import org.vesalius.storage.index.InstanceIndex;
+import org.vesalius.storage.index.SaveOutcome;
 import org.vesalius.storage.index.SaveResult;
 
 /**
@@ -32,12 +37,15 @@ import org.vesalius.storage.index.SaveResult;
  *   <li>parse the header with PixelMed (stopping before pixel data) and check its UIDs against
  *       what the channel expects;</li>
  *   <li>identical bytes already stored under this SOP Instance UID: done, nothing written;</li>
- *   <li>stream the object to the blob store under a key made of its UIDs and digest;</li>
+ *   <li>put the object in the blob store under a key made of its UIDs and digest, durably;</li>
  *   <li>upsert the index in one transaction;</li>
  *   <li>only then return: the caller answers success (invariant 1). A replaced object's old blob
  *       is removed after the commit, so an index row never points to a missing blob (invariant 2).</li>
  * </ol>
- * An exception means nothing of the object was kept.
+ * Objects may come one at a time ({@link #ingest}) or as a batch ({@link #ingestAll}, a STOW-RS
+ * request): a batch is looked up in the index in one query, its blobs flushed together, and its
+ * rows committed in one transaction. Single objects from parallel channels share their
+ * transactions too (the index's group commit). A refused object leaves nothing of itself behind.
  */
 public final class IngestService {
     private static final System.Logger LOG = System.getLogger(IngestService.class.getName());
@@ -66,43 +74,167 @@ public final class IngestService {
      * The channel still deletes it when done.
      */
     public IngestOutcome ingest(Path part10File, IngestRequest request) throws IngestException {
-        Inspection inspection = inspect(part10File);
-        AttributeList attributes = readAttributes(part10File);
+        return ingestAll(List.of(part10File), request).getFirst().get();
+    }
+
+    /**
+     * Ingests several files offered together, as {@link #ingest} each (same rules for the files),
+     * and returns what became of each, in order, once every accepted one is durable and indexed.
+     * A file repeating the SOP Instance UID of an earlier one in the batch is ingested after it.
+     */
+    public List<IngestResult> ingestAll(List<Path> part10Files, IngestRequest request) {
+        IngestResult[] results = new IngestResult[part10Files.size()];
+        List<Prepared> batch = new ArrayList<>();
+        List<Integer> later = new ArrayList<>();
+        Set<String> uids = new HashSet<>();
+        for (int i = 0; i < part10Files.size(); i++) {
+            try {
+                Prepared prepared = prepare(i, part10Files.get(i), request);
+                if (uids.add(prepared.sopInstanceUid())) {
+                    batch.add(prepared);
+                } else {
+                    later.add(i);
+                }
+            } catch (IngestException e) {
+                results[i] = IngestResult.refused(e);
+            }
+        }
+        store(batch, request, results);
+        if (!later.isEmpty()) {
+            List<IngestResult> repeated = ingestAll(later.stream().map(part10Files::get).toList(), request);
+            for (int i = 0; i < later.size(); i++) {
+                results[later.get(i)] = repeated.get(i);
+            }
+        }
+        return List.of(results);
+    }
+
+    /** An object read and checked, not yet stored; {@code position} is its place in the batch. */
+    private record Prepared(int position, Path file, Inspection inspection, DicomHeader header,
+                            InstanceMetadata metadata) {
+        String sopInstanceUid() {
+            return header.instance().sopInstanceUid();
+        }
+
+        String blobKey() {
+            return BlobKeys.dicomInstance(header.study().studyInstanceUid(), header.series().seriesInstanceUid(),
+                    sopInstanceUid(), inspection.sha256Hex());
+        }
+    }
+
+    private Prepared prepare(int position, Path file, IngestRequest request) throws IngestException {
+        Inspection inspection = inspect(file);
+        AttributeList attributes = readAttributes(file);
         DicomHeader header = readHeader(attributes);
         checkExpectations(header, request);
+        return new Prepared(position, file, inspection, header, readMetadata(attributes, inspection));
+    }
 
-        String sopUid = header.instance().sopInstanceUid();
-        Optional<IndexedInstance> existing = findExisting(sopUid);
-        if (existing.isPresent() && existing.get().sha256Hex().equals(inspection.sha256Hex())) {
-            return new IngestOutcome(IngestOutcome.Result.ALREADY_STORED, existing.get());
+    /** Stores objects with distinct SOP Instance UIDs, filling in their results. */
+    private void store(List<Prepared> batch, IngestRequest request, IngestResult[] results) {
+        if (batch.isEmpty()) {
+            return;
         }
-        if (existing.isPresent() && settings.duplicatePolicy() == DuplicatePolicy.REJECT) {
-            auditLog.record(request.origin(), "INSTANCE_REJECTED_DUPLICATE", sopUid, AuditLog.Outcome.FAILURE,
-                    "0111", "different bytes for a stored SOP Instance UID");
-            throw new IngestException(IngestException.Failure.DUPLICATE_REJECTED,
-                    "SOP Instance UID " + sopUid + " is already stored with different content");
+        Map<String, IndexedInstance> existing;
+        try {
+            existing = index.findInstances(batch.stream().map(Prepared::sopInstanceUid).toList());
+        } catch (DataAccessException e) {
+            refuseAll(batch, outOfResources("index unavailable", e), results);
+            return;
         }
-
-        InstanceMetadata metadata = readMetadata(attributes, inspection);
-        String blobKey = BlobKeys.dicomInstance(header.study().studyInstanceUid(),
-                header.series().seriesInstanceUid(), sopUid, inspection.sha256Hex());
-        writeBlob(part10File, blobKey, inspection.sizeBytes());
-
-        String subjectId = request.subjectId() != null ? request.subjectId() : header.subjectId();
-        InstanceEntry entry = new InstanceEntry(header, subjectId, inspection.sizeBytes(), inspection.sha256Hex(),
-                blobKey, clock.instant(), request.origin(), metadata);
-        SaveResult saved = saveToIndex(entry, blobKey);
-
-        saved.previousBlobKey().ifPresent(this::deleteQuietly);
-        if (saved.replaced()) {
-            auditLog.record(request.origin(), "INSTANCE_REPLACED", sopUid, AuditLog.Outcome.SUCCESS, null,
-                    "new digest " + inspection.sha256Hex());
+        List<Prepared> toWrite = new ArrayList<>();
+        for (Prepared prepared : batch) {
+            IndexedInstance stored = existing.get(prepared.sopInstanceUid());
+            if (stored != null && stored.sha256Hex().equals(prepared.inspection().sha256Hex())) {
+                results[prepared.position()] = IngestResult.accepted(
+                        new IngestOutcome(IngestOutcome.Result.ALREADY_STORED, stored));
+            } else if (stored != null && settings.duplicatePolicy() == DuplicatePolicy.REJECT) {
+                auditLog.record(request.origin(), "INSTANCE_REJECTED_DUPLICATE", prepared.sopInstanceUid(),
+                        AuditLog.Outcome.FAILURE, "0111", "different bytes for a stored SOP Instance UID");
+                results[prepared.position()] = IngestResult.refused(new IngestException(
+                        IngestException.Failure.DUPLICATE_REJECTED, "SOP Instance UID " + prepared.sopInstanceUid()
+                        + " is already stored with different content"));
+            } else {
+                toWrite.add(prepared);
+            }
         }
-        IndexedInstance stored = new IndexedInstance(header.study().studyInstanceUid(),
-                header.series().seriesInstanceUid(), sopUid, header.instance().sopClassUid(),
-                inspection.transferSyntaxUid(), inspection.sizeBytes(), inspection.sha256Hex(), blobKey,
-                entry.receivedAt());
-        return new IngestOutcome(saved.replaced() ? IngestOutcome.Result.REPLACED : IngestOutcome.Result.STORED, stored);
+        List<Prepared> written = writeBlobs(toWrite, results);
+        saveToIndex(written, request, results);
+    }
+
+    /** Puts the objects in the blob store; returns those now durable there. */
+    private List<Prepared> writeBlobs(List<Prepared> toWrite, IngestResult[] results) {
+        Map<String, Path> sources = new LinkedHashMap<>();
+        toWrite.forEach(prepared -> sources.put(prepared.blobKey(), prepared.file()));
+        Map<String, IOException> failures = toWrite.isEmpty() ? Map.of() : blobStore.putFiles(sources);
+        List<Prepared> written = new ArrayList<>();
+        for (Prepared prepared : toWrite) {
+            IOException failure = failures.get(prepared.blobKey());
+            if (failure == null) {
+                written.add(prepared);
+            } else {
+                results[prepared.position()] = IngestResult.refused(outOfResources("blob store unavailable", failure));
+            }
+        }
+        return written;
+    }
+
+    private void saveToIndex(List<Prepared> written, IngestRequest request, IngestResult[] results) {
+        List<InstanceEntry> entries = new ArrayList<>();
+        for (Prepared prepared : written) {
+            String subjectId = request.subjectId() != null ? request.subjectId() : prepared.header().subjectId();
+            entries.add(new InstanceEntry(prepared.header(), subjectId, prepared.inspection().sizeBytes(),
+                    prepared.inspection().sha256Hex(), prepared.blobKey(), clock.instant(), request.origin(),
+                    prepared.metadata()));
+        }
+        List<SaveOutcome> outcomes;
+        try {
+            outcomes = index.saveAll(entries);
+        } catch (RuntimeException e) {
+            outcomes = entries.stream().map(entry -> new SaveOutcome(null, e)).toList();
+        }
+        for (int i = 0; i < written.size(); i++) {
+            Prepared prepared = written.get(i);
+            InstanceEntry entry = entries.get(i);
+            SaveOutcome outcome = outcomes.get(i);
+            if (outcome.failure() != null) {
+                forgetBlob(entry.blobKey());
+                results[prepared.position()] = IngestResult.refused(outOfResources("index unavailable", outcome.failure()));
+                continue;
+            }
+            SaveResult saved = outcome.saved();
+            saved.previousBlobKey().ifPresent(this::deleteQuietly);
+            if (saved.replaced()) {
+                auditLog.record(request.origin(), "INSTANCE_REPLACED", prepared.sopInstanceUid(),
+                        AuditLog.Outcome.SUCCESS, null, "new digest " + entry.sha256Hex());
+            }
+            DicomHeader header = prepared.header();
+            Inspection inspection = prepared.inspection();
+            IndexedInstance stored = new IndexedInstance(header.study().studyInstanceUid(),
+                    header.series().seriesInstanceUid(), prepared.sopInstanceUid(), header.instance().sopClassUid(),
+                    inspection.transferSyntaxUid(), inspection.sizeBytes(), inspection.sha256Hex(), entry.blobKey(),
+                    entry.receivedAt());
+            results[prepared.position()] = IngestResult.accepted(new IngestOutcome(
+                    saved.replaced() ? IngestOutcome.Result.REPLACED : IngestOutcome.Result.STORED, stored));
+        }
+    }
+
+    /**
+     * After a failed save: removes the new blob unless another ingest of the same bytes has
+     * committed a row pointing at it meanwhile (same digest, same key).
+     */
+    private void forgetBlob(String blobKey) {
+        try {
+            if (!index.isBlobReferenced(blobKey)) {
+                deleteQuietly(blobKey);
+            }
+        } catch (RuntimeException ignored) {
+            // The index is down: leave the blob; reconcile removes orphans.
+        }
+    }
+
+    private static void refuseAll(List<Prepared> batch, IngestException failure, IngestResult[] results) {
+        batch.forEach(prepared -> results[prepared.position()] = IngestResult.refused(failure));
     }
 
     private Inspection inspect(Path file) throws IngestException {
@@ -180,39 +312,6 @@ public final class IngestService {
             throw new IngestException(IngestException.Failure.WRONG_STUDY,
                     "instance belongs to study " + header.study().studyInstanceUid()
                             + ", not to " + request.expectedStudyUid());
-        }
-    }
-
-    private Optional<IndexedInstance> findExisting(String sopUid) throws IngestException {
-        try {
-            return index.findInstance(sopUid);
-        } catch (DataAccessException e) {
-            throw outOfResources("index unavailable", e);
-        }
-    }
-
-    private void writeBlob(Path file, String blobKey, long size) throws IngestException {
-        try {
-            blobStore.putFile(blobKey, file);
-        } catch (IOException | RuntimeException e) {
-            throw outOfResources("blob store unavailable", e);
-        }
-    }
-
-    private SaveResult saveToIndex(InstanceEntry entry, String blobKey) throws IngestException {
-        try {
-            return index.save(entry);
-        } catch (RuntimeException e) {
-            // Not committed: remove the new blob unless another ingest of the same bytes has
-            // committed a row pointing at it meanwhile (same digest, same key).
-            try {
-                if (!index.isBlobReferenced(blobKey)) {
-                    deleteQuietly(blobKey);
-                }
-            } catch (RuntimeException ignored) {
-                // The index is down: leave the blob; reconcile removes orphans.
-            }
-            throw outOfResources("index unavailable", e);
         }
     }
 

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +55,26 @@ abstract class BlobStoreContractTest {
 
         assertThat(store.size(KEY)).contains(length);
         assertThat(sha256(KEY)).isEqualTo(SeededContent.sha256(1, length));
+    }
+
+    @Test
+    void putsSeveralFilesAtOnceAndReportsOnlyTheOneThatFailed(@TempDir Path spool) throws Exception {
+        Map<String, Path> sources = new LinkedHashMap<>();
+        sources.put("dicom/1.2/1.2.3/a", Files.write(spool.resolve("a"), SeededContent.bytes(31, 0, 3000)));
+        sources.put("dicom/1.2/1.2.3/b", Files.write(spool.resolve("b"), SeededContent.bytes(32, 0, 5000)));
+        sources.put("dicom/1.2/1.2.4/c", Files.write(spool.resolve("c"), SeededContent.bytes(33, 0, 7000)));
+        sources.put("dicom/1.2/1.2.4/d", spool.resolve("missing"));
+
+        Map<String, IOException> failures = store.putFiles(sources);
+
+        assertThat(failures).containsOnlyKeys("dicom/1.2/1.2.4/d");
+        assertThat(sha256("dicom/1.2/1.2.3/a")).isEqualTo(SeededContent.sha256(31, 3000));
+        assertThat(sha256("dicom/1.2/1.2.3/b")).isEqualTo(SeededContent.sha256(32, 5000));
+        assertThat(sha256("dicom/1.2/1.2.4/c")).isEqualTo(SeededContent.sha256(33, 7000));
+        assertThat(store.size("dicom/1.2/1.2.4/d")).isEmpty();
+        Set<String> keys = new HashSet<>();
+        store.forEachKey("", keys::add);
+        assertThat(keys).containsExactlyInAnyOrder("dicom/1.2/1.2.3/a", "dicom/1.2/1.2.3/b", "dicom/1.2/1.2.4/c");
     }
 
     @Test

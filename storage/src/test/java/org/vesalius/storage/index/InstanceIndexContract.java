@@ -49,6 +49,9 @@ abstract class InstanceIndexContract {
     private DatabaseSettings settings;
     private Database database;
     private InstanceIndex index;
+    /** A second node on the same database: its saves race with the first's in the database, not in a group commit. */
+    private Database otherNodeDatabase;
+    private InstanceIndex otherNode;
 
     /** A new, empty database of the kind under test. */
     protected abstract DatabaseSettings freshDatabase(Path tempDir);
@@ -58,11 +61,19 @@ abstract class InstanceIndexContract {
         settings = freshDatabase(tempDir);
         database = Database.open(settings);
         index = new InstanceIndex(database);
+        otherNodeDatabase = Database.open(settings);
+        otherNode = new InstanceIndex(otherNodeDatabase);
     }
 
     @AfterEach
     void closeDatabase() {
+        otherNodeDatabase.close();
         database.close();
+    }
+
+    /** Half the threads of a concurrency test save through each node. */
+    private InstanceIndex node(int thread) {
+        return thread % 2 == 0 ? index : otherNode;
     }
 
     @Test
@@ -233,12 +244,45 @@ abstract class InstanceIndexContract {
     }
 
     @Test
+    void aBatchIsSavedInOrderAndAnEntryRefusedForItselfFailsAlone() {
+        List<SaveOutcome> outcomes = index.saveAll(List.of(
+                TestEntry.instance("1.2.3.1").blobKey("a").build(),
+                TestEntry.instance("1." + "2".repeat(70)).build(),
+                TestEntry.instance("1.2.3.2").series("1.2.3.9.2").build(),
+                TestEntry.instance("1.2.3.1").blobKey("b").build()));
+
+        assertThat(outcomes.get(0).result()).isEqualTo(new SaveResult(false, Optional.empty()));
+        assertThat(outcomes.get(1).failure()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sop_instance_uid");
+        assertThat(outcomes.get(2).result()).isEqualTo(new SaveResult(false, Optional.empty()));
+        assertThat(outcomes.get(3).result()).as("the later entry replaces the earlier")
+                .isEqualTo(new SaveResult(true, Optional.of("a")));
+        assertThat(index.countInstances()).isEqualTo(2);
+        assertThat(index.findInstance("1.2.3.1").orElseThrow().blobKey()).isEqualTo("b");
+        assertThat(database.dsl().fetchCount(SERIES)).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchIntoOneSeriesTakesTheNewestAttributes() {
+        index.save(TestEntry.instance("1.2.3.1").institutionName("Old").receivedAt(T0).build());
+
+        index.saveAll(List.of(
+                TestEntry.instance("1.2.3.2").institutionName("Old").receivedAt(T0.plusSeconds(1)).build(),
+                TestEntry.instance("1.2.3.3").institutionName("New").receivedAt(T0.plusSeconds(2)).build(),
+                TestEntry.instance("1.2.3.4").institutionName("New").receivedAt(T0.plusSeconds(3)).build()));
+
+        assertThat(database.dsl().fetchSingle(SERIES).getInstitutionName()).isEqualTo("New");
+        assertThat(index.countInstances()).isEqualTo(4);
+        assertThat(index.findInstances(List.of("1.2.3.1", "1.2.3.4", "1.2.3.9"))).containsOnlyKeys("1.2.3.1", "1.2.3.4");
+    }
+
+    @Test
     void concurrentSavesOfDifferentInstancesShareTheirParents() throws Exception {
         List<SaveResult> results = runConcurrently(thread -> {
             List<SaveResult> mine = new ArrayList<>();
             for (int i = 0; i < SAVES_PER_THREAD; i++) {
                 // All threads write into the same patient and study and the same four series.
-                mine.add(index.save(TestEntry.instance("1.2.3." + thread + "." + i)
+                mine.add(node(thread).save(TestEntry.instance("1.2.3." + thread + "." + i)
                         .study("1.2.3").series("1.2.3.9." + (i % 4)).build()));
             }
             return mine;
@@ -264,7 +308,7 @@ abstract class InstanceIndexContract {
         List<SaveResult> results = runConcurrently(thread -> {
             List<SaveResult> mine = new ArrayList<>();
             for (int i = 0; i < SAVES_PER_THREAD; i++) {
-                SaveResult result = index.save(TestEntry.instance("1.2.3." + i)
+                SaveResult result = node(thread).save(TestEntry.instance("1.2.3." + i)
                         .blobKey("blob-" + i + "-" + thread).build());
                 result.previousBlobKey().ifPresent(key -> assertThat(keysReportedForRemoval.add(key))
                         .as("key %s reported twice", key).isTrue());
@@ -336,8 +380,8 @@ abstract class InstanceIndexContract {
         List<SaveResult> results = runConcurrently(thread -> {
             List<SaveResult> mine = new ArrayList<>();
             for (int i = 0; i < SAVES_PER_THREAD / 2; i++) {
-                mine.add(index.save(TestEntry.instance("1.2.3." + thread).build()));
-                assertThat(index.delete("1.2.3." + thread)).isTrue();
+                mine.add(node(thread).save(TestEntry.instance("1.2.3." + thread).build()));
+                assertThat(node(thread).delete("1.2.3." + thread)).isTrue();
             }
             return mine;
         });

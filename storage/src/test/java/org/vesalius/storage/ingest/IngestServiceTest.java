@@ -116,6 +116,32 @@ class IngestServiceTest {
     }
 
     @Test
+    void aBatchStoresEachGoodObjectRefusesTheBadOnesAloneAndTakesARepeatAfterItsFirst() throws Exception {
+        IngestService service = service(blobs, DuplicatePolicy.REPLACE);
+        List<SampleDicom.Instance> samples = SampleDicom.generate(temp.resolve("a"), 3, SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN);
+        Path truncated = SampleDicom.truncatedCopy(samples.get(1).file(), temp.resolve("truncated.dcm"), 0.5);
+        Path changed = temp.resolve("changed.dcm");
+        SampleDicom.Instance first = samples.get(0);
+        SampleDicom.writeImage(changed, first.studyInstanceUid(), first.seriesInstanceUid(), first.sopInstanceUid(), 7,
+                SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN);
+
+        List<IngestResult> results = service.ingestAll(List.of(first.file(), truncated, samples.get(2).file(),
+                first.file(), changed), IngestRequest.from(ORIGIN));
+
+        assertThat(results).extracting(result -> result.outcome() == null ? null : result.outcome().result())
+                .containsExactly(IngestOutcome.Result.STORED, null, IngestOutcome.Result.STORED,
+                        IngestOutcome.Result.ALREADY_STORED, IngestOutcome.Result.REPLACED);
+        assertThat(results.get(1).failure().failure()).isEqualTo(IngestException.Failure.CANNOT_UNDERSTAND);
+        assertThat(index.countInstances()).isEqualTo(2);
+        IndexedInstance replaced = index.findInstance(first.sopInstanceUid()).orElseThrow();
+        try (InputStream stored = blobs.open(replaced.blobKey())) {
+            assertThat(stored.readAllBytes()).isEqualTo(Files.readAllBytes(changed));
+        }
+        assertThat(allKeys(blobs)).containsExactlyInAnyOrder(replaced.blobKey(),
+                index.findInstance(samples.get(2).sopInstanceUid()).orElseThrow().blobKey());
+    }
+
+    @Test
     void refusesWhatDoesNotMatchItsChannelAndStoresNothing() throws Exception {
         IngestService service = service(blobs, DuplicatePolicy.REPLACE);
         SampleDicom.Instance sample = SampleDicom.generate(temp.resolve("a"), 1, SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN).get(0);
