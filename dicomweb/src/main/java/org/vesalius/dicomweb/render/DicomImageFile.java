@@ -6,12 +6,12 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -20,21 +20,24 @@ import java.util.List;
 /**
  * A Part 10 file opened for rendering: PixelMed parses the header up to the top-level Pixel Data,
  * and we remember where its value starts. Frames are then read from the file one at a time, so a
- * large multi-frame object is never held whole (PixelMed's AttributeList would read it all).
+ * large multi-frame object is never held whole (PixelMed's AttributeList would read it all). One
+ * open file serves the header and the frames; close it when done.
  */
-final class DicomImageFile {
+final class DicomImageFile implements Closeable {
 
     private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
 
     private final Path path;
+    private final FileChannel channel;
     private final AttributeList header;
     private final TransferSyntax transferSyntax;
     private final long valueOffset;
     private final long valueLength;
 
-    private DicomImageFile(Path path, AttributeList header, TransferSyntax transferSyntax, long valueOffset,
-            long valueLength) {
+    private DicomImageFile(Path path, FileChannel channel, AttributeList header, TransferSyntax transferSyntax,
+            long valueOffset, long valueLength) {
         this.path = path;
+        this.channel = channel;
         this.header = header;
         this.transferSyntax = transferSyntax;
         this.valueOffset = valueOffset;
@@ -42,11 +45,22 @@ final class DicomImageFile {
     }
 
     static DicomImageFile open(Path path) throws RenderException, IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return open(path, channel);
+        } catch (RenderException | IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static DicomImageFile open(Path path, FileChannel channel) throws RenderException, IOException {
         AttributeList list = new AttributeList();
         long[] tagEnd = {-1};
         TransferSyntax syntax;
-        try (InputStream file = Files.newInputStream(path);
-                DicomInputStream in = new DicomInputStream(new BufferedInputStream(file))) {
+        try {
+            // Not closed: closing it would close the channel, which the frames are read from.
+            DicomInputStream in = new DicomInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
             list.read(in, (current, tag, byteOffset) -> {
                 // Only the top-level Pixel Data: an Icon Image Sequence item has its own.
                 if (current == list && tag.equals(TagFromName.PixelData)) {
@@ -68,13 +82,16 @@ final class DicomImageFile {
         }
         // The offset PixelMed reports is just past the tag; the VR (explicit) and length follow.
         boolean bigEndian = syntax.isBigEndian();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer head = readFully(channel, tagEnd[0], syntax.isExplicitVR() ? 8 : 4)
-                    .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-            long length = Integer.toUnsignedLong(head.getInt(syntax.isExplicitVR() ? 4 : 0));
-            long offset = tagEnd[0] + (syntax.isExplicitVR() ? 8 : 4);
-            return new DicomImageFile(path, list, syntax, offset, length);
-        }
+        ByteBuffer head = readFully(channel, tagEnd[0], syntax.isExplicitVR() ? 8 : 4)
+                .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        long length = Integer.toUnsignedLong(head.getInt(syntax.isExplicitVR() ? 4 : 0));
+        long offset = tagEnd[0] + (syntax.isExplicitVR() ? 8 : 4);
+        return new DicomImageFile(path, channel, list, syntax, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
     }
 
     Path path() {
@@ -98,10 +115,8 @@ final class DicomImageFile {
         if (encapsulated() || offset + length > valueLength) {
             throw new RenderException(RenderException.Reason.CORRUPT, "the pixel data is shorter than the frame");
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return readFully(channel, valueOffset + offset, length)
-                    .order(transferSyntax.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        }
+        return readFully(channel, valueOffset + offset, length)
+                .order(transferSyntax.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -110,51 +125,49 @@ final class DicomImageFile {
      * JPEG (FFD8) and JPEG 2000 (FF4F) code streams.
      */
     byte[] readCompressedFrame(int frameIndex, int numberOfFrames) throws IOException, RenderException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long position = valueOffset;
-            long[] table = null;
-            List<long[]> fragments = new ArrayList<>(); // {item offset relative to first fragment, value position, length}
-            long firstFragment = -1;
-            while (true) {
-                ByteBuffer item = readFully(channel, position, 8).order(ByteOrder.LITTLE_ENDIAN);
-                int group = item.getShort(0) & 0xFFFF;
-                int element = item.getShort(2) & 0xFFFF;
-                long length = Integer.toUnsignedLong(item.getInt(4));
-                if (group != 0xFFFE || (element != 0xE000 && element != 0xE0DD)) {
-                    throw new RenderException(RenderException.Reason.CORRUPT, "malformed encapsulated pixel data");
-                }
-                if (element == 0xE0DD) {
-                    break;
-                }
-                if (length == UNDEFINED_LENGTH) {
-                    throw new RenderException(RenderException.Reason.CORRUPT, "fragment with undefined length");
-                }
-                if (table == null) {
-                    ByteBuffer offsets = readFully(channel, position + 8, (int) length).order(ByteOrder.LITTLE_ENDIAN);
-                    table = new long[(int) (length / 4)];
-                    for (int i = 0; i < table.length; i++) {
-                        table[i] = Integer.toUnsignedLong(offsets.getInt(i * 4));
-                    }
-                    firstFragment = position + 8 + length;
-                } else {
-                    fragments.add(new long[] {position - firstFragment, position + 8, length});
-                }
-                position += 8 + length;
+        long position = valueOffset;
+        long[] table = null;
+        List<long[]> fragments = new ArrayList<>(); // {item offset relative to first fragment, value position, length}
+        long firstFragment = -1;
+        while (true) {
+            ByteBuffer item = readFully(channel, position, 8).order(ByteOrder.LITTLE_ENDIAN);
+            int group = item.getShort(0) & 0xFFFF;
+            int element = item.getShort(2) & 0xFFFF;
+            long length = Integer.toUnsignedLong(item.getInt(4));
+            if (group != 0xFFFE || (element != 0xE000 && element != 0xE0DD)) {
+                throw new RenderException(RenderException.Reason.CORRUPT, "malformed encapsulated pixel data");
             }
-            List<long[]> mine = fragmentsOfFrame(channel, frameIndex, numberOfFrames, table, fragments);
-            if (mine.isEmpty()) {
-                throw new RenderException(RenderException.Reason.CORRUPT, "no fragments for frame " + (frameIndex + 1));
+            if (element == 0xE0DD) {
+                break;
             }
-            long total = mine.stream().mapToLong(f -> f[2]).sum();
-            if (total > Integer.MAX_VALUE - 16) {
-                throw new RenderException(RenderException.Reason.UNSUPPORTED, "compressed frame larger than 2 GB");
+            if (length == UNDEFINED_LENGTH) {
+                throw new RenderException(RenderException.Reason.CORRUPT, "fragment with undefined length");
             }
-            ByteBuffer joined = ByteBuffer.allocate((int) total);
-            for (long[] fragment : mine) {
-                joined.put(readFully(channel, fragment[1], (int) fragment[2]));
+            if (table == null) {
+                ByteBuffer offsets = readFully(channel, position + 8, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+                table = new long[(int) (length / 4)];
+                for (int i = 0; i < table.length; i++) {
+                    table[i] = Integer.toUnsignedLong(offsets.getInt(i * 4));
+                }
+                firstFragment = position + 8 + length;
+            } else {
+                fragments.add(new long[] {position - firstFragment, position + 8, length});
             }
-            return joined.array();
+            position += 8 + length;
         }
+        List<long[]> mine = fragmentsOfFrame(channel, frameIndex, numberOfFrames, table, fragments);
+        if (mine.isEmpty()) {
+            throw new RenderException(RenderException.Reason.CORRUPT, "no fragments for frame " + (frameIndex + 1));
+        }
+        long total = mine.stream().mapToLong(f -> f[2]).sum();
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new RenderException(RenderException.Reason.UNSUPPORTED, "compressed frame larger than 2 GB");
+        }
+        ByteBuffer joined = ByteBuffer.allocate((int) total);
+        for (long[] fragment : mine) {
+            joined.put(readFully(channel, fragment[1], (int) fragment[2]));
+        }
+        return joined.array();
     }
 
     private static List<long[]> fragmentsOfFrame(FileChannel channel, int frameIndex, int numberOfFrames,

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -92,8 +93,7 @@ final class FrameDecoder {
         if (copy.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            DicomImageFile plain = DicomImageFile.open(copy.get());
+        try (DicomImageFile plain = DicomImageFile.open(copy.get())) {
             LOG.log(System.Logger.Level.DEBUG, "decoded {0} with DCMTK", uid);
             return Optional.of(decodeNative(plain, ImageHeader.from(plain.header()), frameIndex));
         } finally {
@@ -122,17 +122,28 @@ final class FrameDecoder {
         }
         ByteBuffer buffer = file.readNative(frameIndex * frameBytes, (int) frameBytes);
         int[] raw = new int[(int) sampleCount];
-        for (int i = 0; i < raw.length; i++) {
-            raw[i] = switch (bits) {
-                case 8 -> buffer.get(i) & 0xFF;
-                case 16 -> buffer.getShort(i * 2) & 0xFFFF;
-                default -> buffer.getInt(i * 4);
-            };
+        switch (bits) {
+            case 8 -> {
+                for (int i = 0; i < raw.length; i++) {
+                    raw[i] = buffer.get(i) & 0xFF;
+                }
+            }
+            case 16 -> {
+                ShortBuffer words = buffer.asShortBuffer();
+                for (int i = 0; i < raw.length; i++) {
+                    raw[i] = words.get(i) & 0xFFFF;
+                }
+            }
+            default -> buffer.asIntBuffer().get(raw);
         }
         if (samples > 1 && header.planarConfiguration() == 1) {
             raw = interleave(raw, pixels, samples);
         }
-        return masked(header, raw, header.photometric());
+        // Unsigned values of all the bits allocated are already what masking would give.
+        boolean allBitsUnsigned = header.bitsStored() == bits && !(header.signed() && header.isMonochrome());
+        return allBitsUnsigned
+                ? new DecodedFrame(header.columns(), header.rows(), samples, raw, header.photometric())
+                : masked(header, raw, header.photometric());
     }
 
     /** 4:2:2 (PS3.3 C.7.6.3.1.2): Y1 Y2 Cb Cr per pair of pixels, expanded to three samples per pixel. */

@@ -50,7 +50,9 @@ public final class Renderer {
 
     /** The number of frames of an image object, for callers that render them all (e.g. convert). */
     public int numberOfFrames(Path file) throws RenderException, IOException {
-        return ImageHeader.from(DicomImageFile.open(file).header()).numberOfFrames();
+        try (DicomImageFile dicom = DicomImageFile.open(file)) {
+            return ImageHeader.from(dicom.header()).numberOfFrames();
+        }
     }
 
     /**
@@ -58,13 +60,18 @@ public final class Renderer {
      * {@link #encode} writes it afterwards.
      */
     public BufferedImage renderImage(Path file, RenderRequest request) throws RenderException, IOException {
-        DicomImageFile dicom = DicomImageFile.open(file);
-        ImageHeader header = ImageHeader.from(dicom.header());
-        if (request.frame() > header.numberOfFrames()) {
-            throw new RenderException(RenderException.Reason.NO_SUCH_FRAME,
-                    "frame " + request.frame() + " requested, the object has " + header.numberOfFrames());
+        ImageHeader header;
+        DecodedFrame frame;
+        try (DicomImageFile dicom = DicomImageFile.open(file)) {
+            header = ImageHeader.from(dicom.header());
+            if (request.frame() > header.numberOfFrames()) {
+                throw new RenderException(RenderException.Reason.NO_SUCH_FRAME,
+                        "frame " + request.frame() + " requested, the object has " + header.numberOfFrames());
+            }
+            frame = decoder.decode(dicom, header, request.frame() - 1);
+            LOG.log(System.Logger.Level.DEBUG, "decoded frame {0} of {1} ({2}, {3})", request.frame(), file,
+                    header.photometric(), dicom.transferSyntax().getUID());
         }
-        DecodedFrame frame = decoder.decode(dicom, header, request.frame() - 1);
         BufferedImage image;
         String voi;
         if (header.isMonochrome()) {
@@ -80,8 +87,6 @@ public final class Renderer {
         }
         Annotator.draw(image, request.annotations(), header.texts(),
                 new Annotator.Technique(voi, request.frame(), header.numberOfFrames()));
-        LOG.log(System.Logger.Level.DEBUG, "rendered frame {0} of {1} ({2}, {3})", request.frame(), file,
-                header.photometric(), dicom.transferSyntax().getUID());
         return image;
     }
 }

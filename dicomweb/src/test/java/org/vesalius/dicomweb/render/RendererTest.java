@@ -182,6 +182,40 @@ class RendererTest {
     }
 
     @Test
+    void aFullSixteenBitRangeFollowsTheFormulasAtEveryPixel() throws Exception {
+        // Random values over all 65536 stored values, a negative slope, no window in the header.
+        java.util.Random random = new java.util.Random(3);
+        short[] words = new short[64 * 64];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = (short) random.nextInt(65536);
+        }
+        words[0] = 0;
+        words[1] = (short) 65535;
+        Path file = TestImages.write(dir, "wide.dcm", 64, 64, "MONOCHROME2", 1, 16, 16, false, 0,
+                TestImages.words(words), TestImages.decimal(TagFromName.RescaleSlope, "-0.5"),
+                TestImages.decimal(TagFromName.RescaleIntercept, "100"));
+        BufferedImage linear = png(file, RenderRequest.of(OutputFormat.PNG).withWindow(Window.parse("-15000,9000")));
+        BufferedImage sigmoid = png(file, RenderRequest.of(OutputFormat.PNG).withWindow(Window.parse("-15000,9000,SIGMOID")));
+        BufferedImage range = png(file);
+        // Without VOI the modality range is the window: -32667.5 (stored 65535) .. 100 (stored 0).
+        double low = 65535 * -0.5 + 100;
+        double center = (low + 100) / 2;
+        double width = 100 - low;
+        for (int i = 0; i < words.length; i++) {
+            double x = (words[i] & 0xFFFF) * -0.5 + 100;
+            assertThat(gray(linear, i % 64, i / 64)).as("linear, stored %d", words[i] & 0xFFFF)
+                    .isEqualTo(standardLinear(x, -15000, 9000));
+            assertThat(gray(sigmoid, i % 64, i / 64)).as("sigmoid, stored %d", words[i] & 0xFFFF)
+                    .isEqualTo((int) Math.round(255 / (1 + Math.exp(-4 * (x + 15000) / 9000))));
+            int exact = x <= center - width / 2 ? 0 : x > center + width / 2 ? 255
+                    : (int) Math.round(((x - center) / width + 0.5) * 255);
+            assertThat(gray(range, i % 64, i / 64)).as("range, stored %d", words[i] & 0xFFFF).isEqualTo(exact);
+        }
+        assertThat(gray(range, 0, 0)).isEqualTo(255);
+        assertThat(gray(range, 1, 0)).isZero();
+    }
+
+    @Test
     void unsigned8BitAndThe32BitDoseGrid() throws Exception {
         byte[] ramp = new byte[16 * 16];
         for (int i = 0; i < ramp.length; i++) {
