@@ -2,11 +2,12 @@
 # C-STORE throughput: Vesalius against Orthanc, same instances, same machine, same run.
 # See bench/README.md. Usage:
 #   bench/store-bench.sh [--count N] [--large] [--rounds N] [--associations "1 4"]
-#                        [--only vesalius|orthanc] [--thread-dumps] [--keep]
+#                        [--only vesalius|orthanc] [--no-warmup] [--thread-dumps] [--keep]
 #
 # For each instance set and for 1 and 4 parallel associations, each server is started fresh on an
-# empty data folder, sent the whole set with DCMTK storescu, checked to hold every instance, and
-# stopped. Prints instances/s, MB/s (10^6 bytes) and peak RSS per server, and the ratio.
+# empty data folder, warmed up with 2000 small instances of other studies (untimed: a server that
+# has been up a while, its JIT done), sent the whole set with DCMTK storescu, checked to hold every
+# instance, and stopped. Prints instances/s, MB/s (10^6 bytes) and peak RSS per server, and the ratio.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,6 +15,7 @@ REPO="$(dirname "$HERE")"
 WORK="$HERE/work"
 COUNT=2000
 LARGE=false
+WARMUP=true
 ONLY=""
 THREAD_DUMPS=false
 KEEP=false
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --count) COUNT=$2; shift ;;
     --large) LARGE=true ;;
+    --no-warmup) WARMUP=false ;;
     --rounds) ROUNDS=$2; shift ;;
     --associations) ASSOCIATIONS=$2; shift ;;
     --only) ONLY=$2; shift ;;
@@ -144,6 +147,11 @@ measure() {
     sample_thread_dumps "$SERVER_PID" "$WORK/threads-round$round-$name-$associations.txt" &
     sampler=$!
   fi
+  local expected=$COUNT
+  if $WARMUP; then
+    send_set "$WARMUP_SET" 1 "$aet" "$dir" >/dev/null || die "warm-up of $server failed (logs in $dir)"
+    expected=$((COUNT + 2000))
+  fi
   seconds=$(send_set "$set" "$associations" "$aet" "$dir") || die "sending to $server failed (logs in $dir)"
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true
@@ -152,7 +160,7 @@ measure() {
     summarize_dumps "$WORK/threads-round$round-$name-$associations.txt" >&2
   fi
   if [ "$server" = orthanc ]; then held=$(count_orthanc); else held=$(count_vesalius); fi
-  [ "$held" = "$COUNT" ] || die "$server holds $held instances, expected $COUNT (logs in $dir)"
+  [ "$held" = "$expected" ] || die "$server holds $held instances, expected $expected (logs in $dir)"
   rss=$(peak_rss_mb "$SERVER_PID")
   bytes=$(set_bytes "$set")
   RESULTS+=("$round|$name|$associations|$server|$seconds|$(awk -v n="$COUNT" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')|$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')|$rss")
@@ -181,6 +189,13 @@ for set in "${SETS[@]}"; do
   fi
 done
 
+# The warm-up: the first quarter (2000 64x64 instances, 40 studies) of the set dicomweb-bench.sh
+# and qr-bench.sh also use.
+WARMUP_SET="$WORK/mr64-8000-s50/q0"
+if $WARMUP; then
+  SERIES_SIZE=50 SERIES_PER_STUDY=1 ensure_set "$WORK/mr64-8000-s50" 8000 64
+fi
+
 SERVERS=(orthanc vesalius)
 [ -z "$ONLY" ] || SERVERS=("$ONLY")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -202,7 +217,7 @@ done
     "$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
   echo
   echo "Orthanc $(Orthanc --version 2>/dev/null | head -1 | awk '{ print $2 }'), DCMTK $(storescu --version | head -1 | awk '{ print $3 }' | tr -d v)," \
-    "Vesalius with JAVA_OPTS=$VESALIUS_JAVA_OPTS; $COUNT instances per set; load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
+    "Vesalius with JAVA_OPTS=$VESALIUS_JAVA_OPTS; $COUNT instances per set, $($WARMUP && echo "after a warm-up of 2000 small instances" || echo "no warm-up"); load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| round | set | assoc. | server | seconds | instances/s | MB/s | peak RSS MB |"
   echo "|---|---|---|---|---|---|---|---|"
