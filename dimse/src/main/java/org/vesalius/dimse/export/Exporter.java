@@ -61,11 +61,12 @@ public final class Exporter {
         if (instances.isEmpty()) {
             return new Result(destination, outcomes);
         }
-        try (StoreScu scu = StoreScu.open(aeTitle, destination, instances, timeouts)) {
+        try (StoreScu scu = StoreScu.open(aeTitle, destination, instances, timeouts);
+             InstanceSender.Session session = sender.session(scu)) {
             for (int i = 0; i < instances.size(); i++) {
                 Retrievable instance = instances.get(i);
                 try {
-                    outcomes.add(sender.send(scu, instance, i + 1, null, 0));
+                    outcomes.add(session.send(instance, i + 1, null, 0, i + 1 < instances.size() ? instances.get(i + 1) : null));
                 } catch (IOException e) {
                     // The association is lost: this and the remaining instances were not sent.
                     LOG.log(Level.WARNING, "export to {0} lost the association: {1}", destination.aeTitle(), e.getMessage());

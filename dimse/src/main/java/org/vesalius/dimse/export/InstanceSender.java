@@ -6,30 +6,28 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.Message;
+import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 import org.vesalius.dimse.negotiation.TransferSyntaxes;
+import org.vesalius.storage.blob.BlobNotFoundException;
 import org.vesalius.storage.blob.BlobStore;
 
 /**
- * Sends one stored instance as a C-STORE sub-operation on a {@link StoreChannel}: on a context of
- * its stored transfer syntax the data set bytes stream from the blob store exactly as stored
- * (after the File Meta Information); on an Explicit or Implicit VR Little Endian fallback context
- * PixelMed reads the object (decompressing its pixel data when compressed) and writes it in that
- * syntax. The fallback holds that one object in memory (PixelMed decodes whole objects); the
- * bit-exact path never does.
+ * Sends stored instances as C-STORE sub-operations on a {@link StoreChannel}, one after the other
+ * through a {@link Session}: on a context of its stored transfer syntax an instance's data set
+ * bytes go exactly as stored (after the File Meta Information); on an Explicit or Implicit VR
+ * Little Endian fallback context PixelMed reads the object (decompressing its pixel data when
+ * compressed) and writes it in that syntax. The fallback holds that one object in memory
+ * (PixelMed decodes whole objects); the bit-exact path holds at most {@value #READ_AHEAD_BYTES}
+ * bytes of it.
  */
 public final class InstanceSender {
     private static final Logger LOG = System.getLogger(InstanceSender.class.getName());
@@ -37,6 +35,8 @@ public final class InstanceSender {
             TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntaxes.EXPLICIT_VR_BIG_ENDIAN,
             "1.2.840.10008.1.2.1.99");
     private static final int BUFFER_BYTES = 64 * 1024;
+    /** How much of the next instance is read while the peer stores the current one: most objects whole. */
+    static final int READ_AHEAD_BYTES = 256 * 1024;
 
     private final BlobStore blobs;
 
@@ -49,74 +49,154 @@ public final class InstanceSender {
         return List.of(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN);
     }
 
+    /** Starts sending on {@code channel}; close the session when done (it may hold the next blob open). */
+    public Session session(StoreChannel channel) {
+        return new Session(channel);
+    }
+
     /**
-     * Sends {@code instance} and waits for the peer's response. Problems of this instance (no
-     * suitable context, unreadable or undecodable blob) are a failed outcome; an IOException means
-     * the association is lost and no further instance can be sent on it.
+     * The C-STOREs of one retrieve or export on one channel. While the peer stores an instance,
+     * the next one's blob is opened and read ahead (its first {@value #READ_AHEAD_BYTES} bytes), so
+     * the file system's part of each sub-operation is off the wait: sub-operations are strictly one
+     * after the other (we negotiate no asynchronous operations).
      */
-    public StoreOutcome send(StoreChannel channel, Retrievable instance, int messageId, String moveOriginatorAeTitle,
-                             int moveOriginatorMessageId) throws IOException {
-        List<AcceptedContext> accepted = channel.acceptedFor(instance.sopClassUid());
-        Optional<AcceptedContext> exact = accepted.stream()
-                .filter(c -> c.transferSyntaxUid().equals(instance.transferSyntaxUid())).findFirst();
-        Optional<AcceptedContext> context = exact.or(() -> fallbackSyntaxes().stream()
-                .flatMap(ts -> accepted.stream().filter(c -> c.transferSyntaxUid().equals(ts))).findFirst());
-        if (context.isEmpty()) {
-            return StoreOutcome.failed(instance.sopInstanceUid(), "the peer accepted no presentation context for "
-                    + instance.sopClassUid() + " in " + instance.transferSyntaxUid() + " or uncompressed");
+    public final class Session implements AutoCloseable {
+        private final StoreChannel channel;
+        private final byte[] readAhead = new byte[READ_AHEAD_BYTES];
+        private Retrievable preparedFor;
+        private StoredObject prepared;
+        private IOException preparationFailure;
+
+        private Session(StoreChannel channel) {
+            this.channel = channel;
         }
-        AttributeList transcoded = null;
-        if (exact.isEmpty()) {
-            try {
-                transcoded = readForTranscoding(instance);
-            } catch (IOException | DicomException | RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot convert {0} from {1} to {2}: {3}", instance.sopInstanceUid(),
-                        instance.transferSyntaxUid(), context.get().transferSyntaxUid(), e.toString());
-                return StoreOutcome.failed(instance.sopInstanceUid(), "cannot convert from " + instance.transferSyntaxUid()
-                        + " to " + context.get().transferSyntaxUid() + ": " + e.getMessage());
+
+        /**
+         * Sends {@code instance} and waits for the peer's response, reading {@code next} (null if
+         * none) meanwhile. Problems of this instance (no suitable context, unreadable or
+         * undecodable blob) are a failed outcome; an IOException means the association is lost and
+         * no further instance can be sent on it.
+         */
+        public StoreOutcome send(Retrievable instance, int messageId, String moveOriginatorAeTitle,
+                                 int moveOriginatorMessageId, Retrievable next) throws IOException {
+            List<AcceptedContext> accepted = channel.acceptedFor(instance.sopClassUid());
+            Optional<AcceptedContext> exact = exactContext(instance);
+            Optional<AcceptedContext> context = exact.or(() -> fallbackSyntaxes().stream()
+                    .flatMap(ts -> accepted.stream().filter(c -> c.transferSyntaxUid().equals(ts))).findFirst());
+            if (context.isEmpty()) {
+                discardPrepared();
+                return StoreOutcome.failed(instance.sopInstanceUid(), "the peer accepted no presentation context for "
+                        + instance.sopClassUid() + " in " + instance.transferSyntaxUid() + " or uncompressed");
             }
-        }
-        byte id = context.get().id();
-        byte[] command;
-        try {
-            command = CommandSet.storeRequest(instance.sopClassUid(), instance.sopInstanceUid(), messageId,
-                    moveOriginatorAeTitle, moveOriginatorMessageId);
-        } catch (DicomException e) {
-            throw new IOException("cannot encode a C-STORE request", e);
-        }
-        // Open the blob before the command goes out, so a missing blob fails this instance only.
-        try (InputStream blob = transcoded == null ? openDataSet(instance) : null) {
-            channel.sendCommand(id, command);
-            try (OutputStream out = channel.dataSetStream(id)) {
-                if (transcoded == null) {
-                    blob.transferTo(out);
-                } else {
-                    // Not AttributeList.write(OutputStream, ...): it closes the stream, and a second
-                    // close here would send one more (empty) last fragment, which aborts the association.
-                    DicomOutputStream dicomOut = new DicomOutputStream(new BufferedOutputStream(out, BUFFER_BYTES), null,
-                            context.get().transferSyntaxUid());
-                    transcoded.write(dicomOut);
-                    dicomOut.flush();
+            byte[] command;
+            try {
+                command = CommandSet.storeRequest(instance.sopClassUid(), instance.sopInstanceUid(), messageId,
+                        moveOriginatorAeTitle, moveOriginatorMessageId);
+            } catch (DicomException e) {
+                throw new IOException("cannot encode a C-STORE request", e);
+            }
+            if (exact.isPresent()) {
+                // The blob is opened and its head read before the command goes out, so a missing
+                // or unreadable blob fails this instance only.
+                StoredObject stored;
+                try {
+                    stored = takePrepared(instance);
+                } catch (BlobNotFoundException e) {
+                    return StoreOutcome.failed(instance.sopInstanceUid(), "stored object missing: " + e.getMessage());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot read stored object {0}: {1}", instance.sopInstanceUid(), e.toString());
+                    return StoreOutcome.failed(instance.sopInstanceUid(), "stored object unreadable: " + e.getMessage());
                 }
+                try (stored) {
+                    PDataWriter.DataSetStream out = channel.send(context.get().id(), command);
+                    stored.transferDataSetTo(out);
+                    // Not closed on a failure: that would end a truncated data set as if complete.
+                    out.close();
+                }
+            } else {
+                discardPrepared();
+                AttributeList transcoded;
+                try {
+                    transcoded = readForTranscoding(instance);
+                } catch (IOException | DicomException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot convert {0} from {1} to {2}: {3}", instance.sopInstanceUid(),
+                            instance.transferSyntaxUid(), context.get().transferSyntaxUid(), e.toString());
+                    return StoreOutcome.failed(instance.sopInstanceUid(), "cannot convert from "
+                            + instance.transferSyntaxUid() + " to " + context.get().transferSyntaxUid() + ": " + e.getMessage());
+                }
+                sendTranscoded(transcoded, context.get(), command);
+            }
+            if (next != null && exactContext(next).isPresent()) {
+                prepare(next);
+            }
+            Message response = channel.awaitStoreResponse(messageId);
+            return new StoreOutcome(instance.sopInstanceUid(), response.status(), response.errorComment());
+        }
+
+        private Optional<AcceptedContext> exactContext(Retrievable instance) {
+            return channel.acceptedFor(instance.sopClassUid()).stream()
+                    .filter(c -> c.transferSyntaxUid().equals(instance.transferSyntaxUid())).findFirst();
+        }
+
+        private void sendTranscoded(AttributeList transcoded, AcceptedContext context, byte[] command) throws IOException {
+            PDataWriter.DataSetStream out = channel.send(context.id(), command);
+            try {
+                // Not AttributeList.write(OutputStream, ...): it closes the stream, and a second
+                // close here would send one more (empty) last fragment, which aborts the association.
+                DicomOutputStream dicomOut = new DicomOutputStream(new BufferedOutputStream(out, BUFFER_BYTES), null,
+                        context.transferSyntaxUid());
+                transcoded.write(dicomOut);
+                dicomOut.flush();
             } catch (DicomException e) {
                 throw new IOException("cannot write the converted data set", e);
             }
-        } catch (org.vesalius.storage.blob.BlobNotFoundException e) {
-            return StoreOutcome.failed(instance.sopInstanceUid(), "stored object missing: " + e.getMessage());
+            out.close();
         }
-        Message response = channel.awaitStoreResponse(messageId);
-        return new StoreOutcome(instance.sopInstanceUid(), response.status(), response.errorComment());
-    }
 
-    /** The blob positioned after its File Meta Information: the data set bytes as received. */
-    private InputStream openDataSet(Retrievable instance) throws IOException {
-        InputStream in = new BufferedInputStream(blobs.open(instance.blobKey()), BUFFER_BYTES);
-        try {
-            skipMetaInformation(in);
-            return in;
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
+        /** Opens and reads ahead the blob of the instance to send next; a failure is kept for its turn. */
+        private void prepare(Retrievable instance) {
+            preparedFor = instance;
+            try {
+                prepared = StoredObject.open(blobs, instance.blobKey(), readAhead);
+            } catch (IOException e) {
+                preparationFailure = e;
+            }
+        }
+
+        /** The blob of {@code instance}: the one read ahead, or opened now. */
+        private StoredObject takePrepared(Retrievable instance) throws IOException {
+            if (preparedFor != instance) {
+                discardPrepared();
+                return StoredObject.open(blobs, instance.blobKey(), readAhead);
+            }
+            StoredObject stored = prepared;
+            IOException failure = preparationFailure;
+            preparedFor = null;
+            prepared = null;
+            preparationFailure = null;
+            if (failure != null) {
+                throw failure;
+            }
+            return stored;
+        }
+
+        private void discardPrepared() {
+            if (prepared != null) {
+                try {
+                    prepared.close();
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "closing a blob read ahead: {0}", e.getMessage());
+                }
+            }
+            preparedFor = null;
+            prepared = null;
+            preparationFailure = null;
+        }
+
+        /** Closes the blob read ahead for an instance that will not be sent (cancel, lost association). */
+        @Override
+        public void close() {
+            discardPrepared();
         }
     }
 
@@ -133,37 +213,6 @@ public final class InstanceSender {
                 list.insertLossyImageCompressionHistoryIfDecompressed();
             }
             return list;
-        }
-    }
-
-    /**
-     * Skips the preamble, "DICM" and the group 0002 elements (always explicit VR little endian),
-     * read one element at a time so no byte of the data set is consumed.
-     */
-    static void skipMetaInformation(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        data.skipNBytes(128);
-        byte[] magic = data.readNBytes(4);
-        if (magic.length != 4 || magic[0] != 'D' || magic[1] != 'I' || magic[2] != 'C' || magic[3] != 'M') {
-            throw new IOException("stored object is not a Part 10 file");
-        }
-        while (true) {
-            in.mark(8);
-            byte[] header = data.readNBytes(8);
-            ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-            if (header.length < 8 || (b.getShort(0) & 0xFFFF) != 0x0002) {
-                in.reset();
-                return;
-            }
-            String vr = new String(header, 4, 2, java.nio.charset.StandardCharsets.US_ASCII);
-            long length;
-            if (Set.of("OB", "OW", "OF", "SQ", "UT", "UN", "UR", "UC", "OD", "OL", "OV", "SV", "UV").contains(vr)) {
-                byte[] longLength = data.readNBytes(4);
-                length = ByteBuffer.wrap(longLength).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
-            } else {
-                length = b.getShort(6) & 0xFFFF;
-            }
-            data.skipNBytes(length);
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.vesalius.dimse.export;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import org.vesalius.dimse.message.Message;
+import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 
 /**
@@ -15,10 +15,11 @@ public interface StoreChannel {
     /** The accepted presentation contexts for this SOP class. */
     List<AcceptedContext> acceptedFor(String sopClassUid);
 
-    void sendCommand(byte presentationContextId, byte[] command) throws IOException;
-
-    /** The data set stream after a command; closing it sends the last fragment. */
-    OutputStream dataSetStream(byte presentationContextId) throws IOException;
+    /**
+     * Sends a command whose data set follows: the data set is written to the stream returned, and
+     * closing it sends the last fragment. Nothing else may be sent until then.
+     */
+    PDataWriter.DataSetStream send(byte presentationContextId, byte[] command) throws IOException;
 
     /** Waits for the C-STORE-RSP to the request of this message ID. */
     Message awaitStoreResponse(int messageId) throws IOException;

@@ -2,10 +2,10 @@ package org.vesalius.dimse.export;
 
 import com.pixelmed.network.TcpNoDelayAssociationInitiator;
 import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationIo;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PresentationContext;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import org.vesalius.dimse.aes.RemoteAe;
 import org.vesalius.dimse.message.Message;
 import org.vesalius.dimse.message.MessageReader;
+import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 import org.vesalius.dimse.negotiation.TransferSyntaxes;
 
@@ -44,7 +45,13 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
     /** PS3.8: presentation context IDs are odd numbers 1..255, so 128 at most. */
     private static final int MAX_CONTEXTS = 128;
     private static final int MAX_PDU_LENGTH = 131072;
-    private static final int SOCKET_BUFFER_BYTES = 65536;
+    private static final long NOT_WAITING = Long.MIN_VALUE;
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
+    /**
+     * Socket buffer sizes: 0 leaves them to the kernel, which grows them as needed; a fixed 64 KB
+     * send buffer (what we set before) made every 130 KB object wait for the peer to drain it.
+     */
+    private static final int KERNEL_SOCKET_BUFFERS = 0;
 
     /** How long to wait for a destination to connect, to negotiate, and to answer each C-STORE. */
     public record Timeouts(Duration connect, Duration negotiation, Duration response) {
@@ -56,6 +63,11 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
     private final RemoteAe destination;
     private final Timeouts timeouts;
     private final Map<String, List<AcceptedContext>> acceptedByClass;
+    private final PDataWriter writer;
+    private final Thread watchdog;
+    /** System.nanoTime() when we began to wait for a C-STORE response, or NOT_WAITING. */
+    private volatile long waitingSince = NOT_WAITING;
+    private volatile boolean closed;
 
     private StoreScu(Association association, RemoteAe destination, Timeouts timeouts,
                      Map<String, List<AcceptedContext>> acceptedByClass) {
@@ -63,6 +75,8 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
         this.destination = destination;
         this.timeouts = timeouts;
         this.acceptedByClass = acceptedByClass;
+        this.writer = new PDataWriter(AssociationIo.output(association), AssociationIo.peerMaximumLengthReceived(association));
+        this.watchdog = Thread.ofVirtual().name("store-scu-watchdog-" + destination.aeTitle()).start(this::watch);
     }
 
     /**
@@ -80,11 +94,13 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
         }
         LinkedList<PresentationContext> proposed = propose(instances);
         CompletableFuture<Association> opening = new CompletableFuture<>();
-        Thread.ofVirtual().name("store-scu-open-" + destination.aeTitle()).start(() -> {
+        // A platform thread: a socket first used by a virtual thread is switched to non-blocking
+        // mode for good, and then every wait for a C-STORE response costs two more system calls.
+        Thread.ofPlatform().daemon(true).name("store-scu-open-" + destination.aeTitle()).start(() -> {
             try {
                 // Not AssociationFactory: PixelMed's initiator leaves Nagle on (see TcpNoDelayAssociationInitiator).
                 opening.complete(TcpNoDelayAssociationInitiator.open(destination.host(), destination.port(),
-                        destination.aeTitle(), callingAeTitle, MAX_PDU_LENGTH, SOCKET_BUFFER_BYTES, SOCKET_BUFFER_BYTES,
+                        destination.aeTitle(), callingAeTitle, MAX_PDU_LENGTH, KERNEL_SOCKET_BUFFERS, KERNEL_SOCKET_BUFFERS,
                         proposed, null, destination.tls()));
             } catch (DicomNetworkException | IOException | RuntimeException e) {
                 opening.completeExceptionally(e);
@@ -168,31 +184,13 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
     }
 
     @Override
-    public void sendCommand(byte presentationContextId, byte[] command) throws IOException {
-        try {
-            association.send(presentationContextId, command, null);
-        } catch (DicomNetworkException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public OutputStream dataSetStream(byte presentationContextId) throws IOException {
-        try {
-            return association.getAssociationOutputStream(presentationContextId);
-        } catch (DicomNetworkException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+    public PDataWriter.DataSetStream send(byte presentationContextId, byte[] command) throws IOException {
+        return writer.send(presentationContextId, command);
     }
 
     @Override
     public Message awaitStoreResponse(int messageId) throws IOException {
-        // PixelMed sets no read timeout: a watchdog aborts the association if the answer is late.
-        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-            LOG.log(Level.WARNING, "{0} did not answer a C-STORE within {1} s: aborting",
-                    describe(destination), timeouts.response().toSeconds());
-            abortQuietly(association);
-        }, CompletableFuture.delayedExecutor(timeouts.response().toMillis(), TimeUnit.MILLISECONDS));
+        waitingSince = System.nanoTime();
         try {
             while (true) {
                 Message message = MessageReader.read(association);
@@ -206,13 +204,43 @@ public final class StoreScu implements StoreChannel, AutoCloseable {
         } catch (IOException e) {
             throw new IOException(describe(destination) + ": " + e.getMessage(), e);
         } finally {
-            watchdog.cancel(false);
+            waitingSince = NOT_WAITING;
         }
     }
 
-    /** Releases the association (aborts it when the release fails). */
+    /**
+     * PixelMed sets no read timeout, so one watchdog per association looks every second (or
+     * sooner, for a shorter timeout) whether a C-STORE response is overdue, and aborts the
+     * association if so; the failed read then ends the sub-operations. One look-out per
+     * association rather than a timer per response: a timer costs thread wake-ups per instance.
+     */
+    private void watch() {
+        Duration period = timeouts.response().compareTo(WATCH_PERIOD) < 0 ? timeouts.response() : WATCH_PERIOD;
+        try {
+            while (!closed) {
+                Thread.sleep(period);
+                long since = waitingSince;
+                if (since != NOT_WAITING && System.nanoTime() - since > timeouts.response().toNanos()) {
+                    LOG.log(Level.WARNING, "{0} did not answer a C-STORE within {1} s: aborting",
+                            describe(destination), timeouts.response().toSeconds());
+                    abortQuietly(association);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // Closed.
+        }
+    }
+
+    /** Releases the association (aborts it when the release fails or a data set was left half sent). */
     @Override
     public void close() {
+        closed = true;
+        watchdog.interrupt();
+        if (writer.isInMessage()) {
+            abortQuietly(association);
+            return;
+        }
         try {
             association.release();
         } catch (DicomNetworkException e) {

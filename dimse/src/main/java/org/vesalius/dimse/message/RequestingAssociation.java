@@ -1,7 +1,6 @@
 package org.vesalius.dimse.message;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import org.vesalius.dimse.negotiation.AcceptedContext;
@@ -20,8 +19,17 @@ public interface RequestingAssociation {
     /** Sends a command and, when not null, a small data set (an identifier) on the context. */
     void send(byte presentationContextId, byte[] command, byte[] dataSet) throws IOException;
 
-    /** A stream for a large data set after its command was sent; closing it ends the data set. */
-    OutputStream dataSetStream(byte presentationContextId) throws IOException;
+    /**
+     * Sends a command without data set (a pending C-GET response) together with the next message
+     * on this association, or before the next wait for the peer: one write, one wake-up of the peer.
+     */
+    void sendWithNext(byte presentationContextId, byte[] command) throws IOException;
+
+    /**
+     * Sends a command with a large data set (C-GET's C-STORE-RQ): the data set is written to the
+     * stream returned, and closing it ends the data set. Nothing else may be sent until then.
+     */
+    PDataWriter.DataSetStream sendWithDataSet(byte presentationContextId, byte[] command) throws IOException;
 
     /**
      * The next message when the peer has started sending one (a C-CANCEL-RQ), read whole;

@@ -1,11 +1,11 @@
 package org.vesalius.dimse.retrieve;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import org.vesalius.dimse.export.StoreChannel;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.Message;
+import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.dimse.message.RequestingAssociation;
 import org.vesalius.dimse.negotiation.AcceptedContext;
 
@@ -34,13 +34,8 @@ final class GetChannel implements StoreChannel {
     }
 
     @Override
-    public void sendCommand(byte presentationContextId, byte[] command) throws IOException {
-        peer.send(presentationContextId, command, null);
-    }
-
-    @Override
-    public OutputStream dataSetStream(byte presentationContextId) throws IOException {
-        return peer.dataSetStream(presentationContextId);
+    public PDataWriter.DataSetStream send(byte presentationContextId, byte[] command) throws IOException {
+        return peer.sendWithDataSet(presentationContextId, command);
     }
 
     @Override

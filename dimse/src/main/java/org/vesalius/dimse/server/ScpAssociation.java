@@ -6,9 +6,9 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.AssociationIo;
 import com.pixelmed.network.DicomNetworkException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -21,6 +21,7 @@ import org.vesalius.dimse.negotiation.StoragePresentationContextPolicy;
 import org.vesalius.dimse.message.CommandSet;
 import org.vesalius.dimse.message.Message;
 import org.vesalius.dimse.message.MessageReader;
+import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.dimse.message.QueryRetrieveRequest;
 import org.vesalius.dimse.message.RequestingAssociation;
 import org.vesalius.dimse.negotiation.AcceptedContext;
@@ -147,6 +148,8 @@ final class ScpAssociation implements Runnable {
         private final Association association;
         private final StoragePresentationContextPolicy contexts;
         private final String callingAeTitle;
+        /** C-GET's C-STOREs and pending responses; made on the first, reused for the rest of the association. */
+        private PDataWriter writer;
 
         Requester(Association association, StoragePresentationContextPolicy contexts, String callingAeTitle) {
             this.association = association;
@@ -166,6 +169,9 @@ final class ScpAssociation implements Runnable {
 
         @Override
         public void send(byte presentationContextId, byte[] command, byte[] dataSet) throws IOException {
+            if (writer != null) {
+                writer.flush(); // what was gathered goes first
+            }
             try {
                 association.send(presentationContextId, command, dataSet);
             } catch (DicomNetworkException e) {
@@ -174,12 +180,20 @@ final class ScpAssociation implements Runnable {
         }
 
         @Override
-        public OutputStream dataSetStream(byte presentationContextId) throws IOException {
-            try {
-                return association.getAssociationOutputStream(presentationContextId);
-            } catch (DicomNetworkException e) {
-                throw new IOException(e.getMessage(), e);
+        public void sendWithNext(byte presentationContextId, byte[] command) throws IOException {
+            writer().gather(presentationContextId, command);
+        }
+
+        @Override
+        public PDataWriter.DataSetStream sendWithDataSet(byte presentationContextId, byte[] command) throws IOException {
+            return writer().send(presentationContextId, command);
+        }
+
+        private PDataWriter writer() {
+            if (writer == null) {
+                writer = new PDataWriter(AssociationIo.output(association), AssociationIo.peerMaximumLengthReceived(association));
             }
+            return writer;
         }
 
         @Override
@@ -191,6 +205,9 @@ final class ScpAssociation implements Runnable {
 
         @Override
         public Message receive() throws IOException {
+            if (writer != null) {
+                writer.flush(); // the peer may be waiting for it
+            }
             return MessageReader.read(association);
         }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +167,36 @@ class RetrieveTest {
         // getscu accepted Explicit VR Little Endian for the SOP class: that one travels bit-exact,
         // the Implicit VR one is converted (checked by the move tests' decompression case).
         assertThat(received.get(sent.get(0).sopInstanceUid())).isEqualTo(SampleDicom.dataSetSha256(sent.get(0).file()));
+    }
+
+    @Test
+    void moveOfAStudyOrOfASeriesSendsExactlyItsInstances() throws IOException {
+        String study = SampleDicom.newUid();
+        // Two series of 4 and 2: the index rows come by study, by series and by instance.
+        List<SampleDicom.Instance> first = storeStudy(study, Collections.nCopies(4, SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN));
+        List<SampleDicom.Instance> second = storeStudy(study, Collections.nCopies(2, SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN));
+        storeStudy(SampleDicom.newUid(), List.of(SampleDicom.EXPLICIT_VR_LITTLE_ENDIAN)); // another study, not sent
+        List<SampleDicom.Instance> all = new ArrayList<>(first);
+        all.addAll(second);
+
+        for (List<SampleDicom.Instance> wanted : List.of(all, first, second)) {
+            Path into = dir.resolve("dest-" + wanted.size());
+            try (QrFixture.StoreScp destination = new QrFixture.StoreScp(into, "DEST", true)) {
+                archive.aes.put(new RemoteAe("DEST", QrFixture.LOCALHOST, destination.port, false));
+                Dcmtk.Result move = wanted == all ? move("DEST", study)
+                        : Dcmtk.run("movescu", "-v", "-S", "-aec", QrFixture.AET, "-aem", "DEST",
+                                "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + study,
+                                "-k", "SeriesInstanceUID=" + wanted.getFirst().seriesInstanceUid(),
+                                QrFixture.LOCALHOST, String.valueOf(server.port()));
+
+                assertThat(move.output()).as(move.output()).contains("Received Final Move Response (Success)");
+                Map<String, String> received = dataSetHashesBySop(destination.files());
+                assertThat(received).containsOnlyKeys(wanted.stream().map(SampleDicom.Instance::sopInstanceUid).toList());
+                for (SampleDicom.Instance instance : wanted) {
+                    assertThat(received.get(instance.sopInstanceUid())).isEqualTo(SampleDicom.dataSetSha256(instance.file()));
+                }
+            }
+        }
     }
 
     @Test
