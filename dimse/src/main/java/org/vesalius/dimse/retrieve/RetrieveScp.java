@@ -13,7 +13,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jooq.exception.DataAccessException;
 import org.vesalius.dimse.DimseStatus;
 import org.vesalius.dimse.aes.AeRegistry;
@@ -108,8 +107,7 @@ public final class RetrieveScp {
             return;
         }
         try (scu) {
-            onPlatformThread(() -> perform(peer, request, instances, scu, peer.callingAeTitle(),
-                    () -> peer.cancelRequested(request.messageId())));
+            perform(peer, request, instances, scu, peer.callingAeTitle(), () -> peer.cancelRequested(request.messageId()));
         }
     }
 
@@ -122,43 +120,7 @@ public final class RetrieveScp {
             return;
         }
         GetChannel channel = new GetChannel(peer, request.messageId());
-        onPlatformThread(() -> perform(peer, request, instances, channel, null, channel::cancelRequested));
-    }
-
-    private interface SubOperations {
-        void run() throws IOException;
-    }
-
-    /**
-     * Runs the sub-operations on a platform thread while the association's virtual thread waits.
-     * Why: they are a stop-and-wait exchange, one wait for a C-STORE response per instance. A
-     * virtual thread's wait and wake-up go through the JDK's poller and scheduler threads (several
-     * thread hand-offs per instance: about a third of the server's CPU time in a C-MOVE or C-GET on
-     * loopback), a platform thread's through the kernel alone.
-     */
-    private static void onPlatformThread(SubOperations subOperations) throws IOException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = Thread.ofPlatform().name("retrieve-sub-operations").daemon(true).start(() -> {
-            try {
-                subOperations.run();
-            } catch (IOException | RuntimeException | Error e) {
-                failure.set(e);
-            }
-        });
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            // Server shutdown: closing the associations ends the sub-operations too.
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending the sub-operations", e);
-        }
-        switch (failure.get()) {
-            case null -> { }
-            case IOException e -> throw e;
-            case RuntimeException e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IllegalStateException(failure.get());
-        }
+        perform(peer, request, instances, channel, null, channel::cancelRequested);
     }
 
     private interface CancelCheck {

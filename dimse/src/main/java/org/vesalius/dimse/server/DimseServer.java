@@ -182,7 +182,11 @@ public final class DimseServer implements AutoCloseable {
             Runnable releaseSlot = releaseOnce();
             socket.onReleaseOrAbort(releaseSlot);
             ScpAssociation association = new ScpAssociation(socket, settings, services, access);
-            Thread thread = Thread.ofVirtual().name("dimse-association-" + associationCounter.incrementAndGet())
+            // A platform thread per association (their number is bounded by the slots): DIMSE is
+            // stop-and-wait, a wait for the peer's next message per C-STORE, and a virtual thread's
+            // park and wake-up on the socket go through the JDK's poller and scheduler threads,
+            // several hand-offs per message; a platform thread's through the kernel alone.
+            Thread thread = Thread.ofPlatform().daemon(true).name("dimse-association-" + associationCounter.incrementAndGet())
                     .unstarted(() -> {
                         try {
                             association.run();
