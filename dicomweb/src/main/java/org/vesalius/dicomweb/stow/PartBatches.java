@@ -48,9 +48,9 @@ final class PartBatches {
         this.response = response;
     }
 
-    void add(int number, SpoolFile spool, long bytes) {
+    void add(int number, SpoolFile spool) {
         collecting.add(new Part(number, spool, 0));
-        collectingBytes += bytes;
+        collectingBytes += spool.size();
         if (collecting.size() >= MAX_PARTS || collectingBytes >= MAX_BYTES) {
             storeCollected();
         }

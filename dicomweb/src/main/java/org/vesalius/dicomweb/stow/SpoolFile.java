@@ -17,6 +17,7 @@ import java.nio.file.Path;
  */
 final class SpoolFile implements AutoCloseable {
     private final Path path;
+    private long size;
 
     private SpoolFile(Path path) {
         this.path = path;
@@ -44,7 +45,7 @@ final class SpoolFile implements AutoCloseable {
         }
         SpoolFile spool = new SpoolFile(path);
         try (OutputStream out = new DiskOutput(Files.newOutputStream(path))) {
-            body.transferTo(out);
+            spool.size = body.transferTo(out);
         } catch (IOException | RuntimeException e) {
             spool.close();
             throw e;
@@ -59,13 +60,9 @@ final class SpoolFile implements AutoCloseable {
         return path;
     }
 
-    /** The spooled part's size in bytes (0 when it cannot be read: ingest then says why). */
+    /** The spooled part's size in bytes, as copied. */
     long size() {
-        try {
-            return Files.size(path);
-        } catch (IOException e) {
-            return 0;
-        }
+        return size;
     }
 
     /**

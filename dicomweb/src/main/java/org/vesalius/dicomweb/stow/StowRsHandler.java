@@ -132,7 +132,7 @@ public final class StowRsHandler {
             batches.refused(number, StowResponse.OUT_OF_RESOURCES);
             return; // the reader skips the rest of the part
         }
-        batches.add(number, spool, spool.size());
+        batches.add(number, spool);
     }
 
     private static boolean responseIsXml(ServerRequest request) {
