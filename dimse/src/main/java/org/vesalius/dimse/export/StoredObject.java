@@ -3,9 +3,9 @@ package org.vesalius.dimse.export;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import org.vesalius.dimse.message.PDataWriter;
 import org.vesalius.storage.blob.BlobStore;
+import org.vesalius.storage.dicom.Part10Inspector;
 
 /**
  * A stored Part 10 object opened to send its data set bytes exactly as stored: the bytes after the
@@ -15,8 +15,6 @@ import org.vesalius.storage.blob.BlobStore;
  */
 final class StoredObject implements AutoCloseable {
     private static final int PREAMBLE_AND_MAGIC = 132;
-    private static final Set<String> LONG_LENGTH_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC",
-            "UN", "UR", "UT", "UV");
 
     private final InputStream blob;
     private final byte[] head;
@@ -98,7 +96,7 @@ final class StoredObject implements AutoCloseable {
             String vr = new String(head, at + 4, 2, StandardCharsets.US_ASCII);
             long valueLength;
             int headerLength;
-            if (LONG_LENGTH_VRS.contains(vr)) {
+            if (Part10Inspector.hasLongLength(vr)) {
                 if (at + 12 > length) {
                     return -1;
                 }

@@ -51,6 +51,17 @@ public final class Part10Inspector {
     public record Inspection(long sizeBytes, String sha256Hex, String transferSyntaxUid, ValueLayout layout) {
     }
 
+    /**
+     * Whether an explicit VR element of this VR has two reserved bytes and a 32-bit value length
+     * after its VR, rather than a 16-bit length (PS3.5 7.1.2).
+     */
+    public static boolean hasLongLength(String vr) {
+        return switch (vr) {
+            case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> true;
+            default -> false;
+        };
+    }
+
     /** A file that is not a complete DICOM Part 10 object; the message says where and why. */
     public static final class MalformedDicomException extends IOException {
         public MalformedDicomException(String message) {
@@ -350,16 +361,12 @@ public final class Part10Inspector {
             if (vr == null) {
                 return readUnsigned32();
             }
-            switch (vr) {
-                case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> {
-                    readBytes(2);
-                    return readUnsigned32();
-                }
-                default -> {
-                    byte[] b = readBytes(2);
-                    return littleEndian ? (b[0] & 0xFF) | (b[1] & 0xFF) << 8 : (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
-                }
+            if (hasLongLength(vr)) {
+                readBytes(2);
+                return readUnsigned32();
             }
+            byte[] b = readBytes(2);
+            return littleEndian ? (b[0] & 0xFF) | (b[1] & 0xFF) << 8 : (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
         }
 
         /** A table of 32-bit values (the Basic Offset Table), read in chunks so a bad length costs no memory. */
