@@ -52,6 +52,8 @@ public final class AuditLog implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
+    /** Set once the last marker is queued: nothing may follow it, the writer stops there. */
+    private boolean closed; // guarded by this
 
     public AuditLog(Database database, Clock clock) {
         this.database = database;
@@ -84,19 +86,24 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private boolean enqueue(Entry entry) {
-        if (!writer.isAlive()) {
+    /**
+     * Queues the entry unless the log is closed. Under the lock, so that no entry can be queued
+     * behind the last marker (the writer stops there and would never write it).
+     */
+    private synchronized boolean enqueue(Entry entry) {
+        if (closed || !writer.isAlive()) {
             LOG.log(Level.ERROR, "audit log closed; not recorded: " + entry);
             return false;
         }
         try {
             queue.put(entry);
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.log(Level.ERROR, "interrupted; audit record not written: " + entry);
             return false;
         }
+        closed = entry instanceof Marker marker && marker.last();
+        return true;
     }
 
     private void writeUntilClosed() {
